@@ -1,0 +1,177 @@
+/*
+ * Options and positional arguments of one command, after cmd_parse_line()
+ * has split it.  Unlike getopt(3) there is no abbreviation and no option
+ * bundling: commands are typed rarely and read often, so names are exact.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+
+/* The index of the option a word names, ignoring any "=value"; or -1. */
+static int
+args_find(const struct args_opt *opts, const char *word)
+{
+	size_t	len = strcspn(word, "=");
+	int	i;
+
+	for (i = 0; opts[i].name != NULL; i++)
+		if (strncmp(opts[i].name, word, len) == 0 &&
+		    opts[i].name[len] == '\0')
+			return i;
+	return -1;
+}
+
+/* The message lists every option, so a typo is fixed without the manual. */
+static void
+args_unknown(const struct args_opt *opts, const char *word, char *err,
+    size_t errlen)
+{
+	size_t	off;
+	int	i, n;
+
+	n = snprintf(err, errlen, "unknown option %s (valid:", word);
+	off = n > 0 ? (size_t)n : 0;
+	for (i = 0; opts[i].name != NULL && off < errlen; i++) {
+		n = snprintf(err + off, errlen - off, " %s", opts[i].name);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < errlen)
+		snprintf(err + off, errlen - off, "%s",
+		    i == 0 ? " none)" : ")");
+}
+
+/*
+ * Takes the option word at argv[*ip] and its value, from "=value" or else
+ * the next word, whatever that word looks like (as getopt(3) does, so a
+ * message may start with a dash).
+ */
+static int
+args_option(const struct args_opt *opts, int argc, char **argv, int *ip,
+    struct args *a, char *err, size_t errlen)
+{
+	char	*word = argv[*ip], *eq = strchr(word, '=');
+	int	 idx;
+
+	if ((idx = args_find(opts, word)) == -1) {
+		args_unknown(opts, word, err, errlen);
+		return -1;
+	}
+	if (!opts[idx].takes_value) {
+		if (eq != NULL) {
+			snprintf(err, errlen, "option %s takes no value",
+			    opts[idx].name);
+			return -1;
+		}
+	} else if (eq != NULL)
+		a->value[idx] = eq + 1;
+	else if (*ip + 1 < argc)
+		a->value[idx] = argv[++*ip];
+	else {
+		snprintf(err, errlen, "option %s needs a value",
+		    opts[idx].name);
+		return -1;
+	}
+	a->present[idx] = 1;
+	return 0;
+}
+
+static int
+args_positional(char *word, int max_pos, struct args *a, char *err,
+    size_t errlen)
+{
+	if (a->npos >= max_pos) {
+		snprintf(err, errlen, "unexpected argument '%s'", word);
+		return -1;
+	}
+	a->pos[a->npos++] = word;
+	return 0;
+}
+
+/* A table longer than struct args can hold is a bug in the caller. */
+static int
+args_opts_fit(const struct args_opt *opts, char *err, size_t errlen)
+{
+	int	n;
+
+	for (n = 0; opts[n].name != NULL; n++)
+		continue;
+	if (n > ARGS_OPTS_MAX) {
+		snprintf(err, errlen, "internal error: %d options, at most %d",
+		    n, ARGS_OPTS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int
+args_parse(const struct args_opt *opts, int argc, char **argv, int min_pos,
+    int max_pos, struct args *a, char *err, size_t errlen)
+{
+	int	i, options = 1;
+
+	memset(a, 0, sizeof(*a));
+	if (args_opts_fit(opts, err, errlen) == -1)
+		return -1;
+	if (max_pos > ARGS_POS_MAX)
+		max_pos = ARGS_POS_MAX;
+	for (i = 0; i < argc; i++) {
+		if (options && strcmp(argv[i], "--") == 0)
+			options = 0;
+		else if (options && argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (args_option(opts, argc, argv, &i, a, err,
+			    errlen) == -1)
+				return -1;
+		} else if (args_positional(argv[i], max_pos, a, err,
+		    errlen) == -1)
+			return -1;
+	}
+	if (a->npos < min_pos) {
+		snprintf(err, errlen, "missing argument (%d needed, %d given)",
+		    min_pos, a->npos);
+		return -1;
+	}
+	return 0;
+}
+
+/* Plain decimal digits only: a sign, blank or "0x" is a typo, not a value. */
+static int
+args_decimal(const char *s, unsigned long *out)
+{
+	unsigned long	n = 0, d;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned long)(*s - '0');
+		if (n > (ULONG_MAX - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	*out = n;
+	return 0;
+}
+
+int
+args_uint(const struct args_opt *opts, const struct args *a, int idx,
+    unsigned long min, unsigned long max, unsigned long dflt,
+    unsigned long *out, char *err, size_t errlen)
+{
+	const char	*s = a->value[idx];
+	unsigned long	 n;
+
+	if (s == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (args_decimal(s, &n) == -1 || n < min || n > max) {
+		snprintf(err, errlen, "%s: expected a number from %lu to %lu, "
+		    "got '%s'", opts[idx].name, min, max, s);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * The one command grammar: a config file line, a control-socket request and
+ * a wsbenchctl command line all become an argv through these functions.
+ * Words are split on blanks; 'single quotes' take everything literally;
+ * "double quotes" and bare words take a backslash escape; an unquoted # at
+ * the start of a word begins a comment that runs to the end of the line.
+ */
+#ifndef CMD_PARSE_H
+#define CMD_PARSE_H
+
+#include <stddef.h>
+
+#define CMD_ARGS_MAX	64	/* most words in one command */
+
+/*
+ * Splits line (ending at its NUL or first newline) into *argc words in a
+ * freshly allocated *argv (NULL-terminated; free with cmd_free_argv()).  A
+ * blank or comment-only line gives *argc == 0.  Returns 0, or -1 with a
+ * static message in *err (unterminated quote, trailing backslash, too many
+ * words, out of memory).
+ */
+int	cmd_parse_line(const char *line, int *argc, char ***argv,
+	    const char **err);
+void	cmd_free_argv(int argc, char **argv);
+
+/*
+ * Joins argv into one line (no newline) that cmd_parse_line() splits back
+ * into the same words, quoting where needed.  Returns the length written,
+ * or -1 if it does not fit in cap bytes with its NUL.
+ */
+int	cmd_quote_argv(int argc, char *const argv[], char *out, size_t cap);
+
+#endif

@@ -1,0 +1,547 @@
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <openssl/rand.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "ws_frame.h"
+#include "ws_handshake.h"
+#include "ws_reader.h"
+
+#define CONN_IO_MAX	(256 * 1024)	/* largest single read or write */
+#define CONN_PEEK_VECS	16
+
+enum conn_state {
+	CONN_CONNECTING,	/* client: TCP connect under way */
+	CONN_HANDSHAKE,		/* waiting for the request or the 101 */
+	CONN_OPEN,
+	CONN_CLOSING		/* close sent or received, or dropping */
+};
+
+struct conn {
+	LIST_ENTRY(conn)	 entry;
+	struct job		*job;
+	struct loop		*loop;
+	struct counter_slot	*slot;
+	struct bufferevent	*bev;
+	struct event		*timer;
+	const struct conn_ops	*ops;
+	void			*priv;
+	enum conn_state		 state;
+	enum ws_role		 role;
+	struct ws_reader	 reader;
+	char			 key[WS_KEY_LEN + 1];
+	int			 close_sent;
+	int			 close_received;
+	int			 counted;	/* in the connections gauge */
+	int			 failed;
+	int			 free_when_flushed;
+	uint64_t		 written;
+	uint64_t		 control_queued;
+};
+
+/* Every connection of this worker, so a stopping job can find its own. */
+static __thread LIST_HEAD(, conn) conns_here;
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_timer_cb(evutil_socket_t, short, void *);
+static void	conn_free(struct conn *);
+
+static void
+conn_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)buf;
+	if (info->n_deleted == 0)
+		return;
+	c->written += info->n_deleted;
+	counter_add(c->slot, CTR_bytes_sent, info->n_deleted);
+}
+
+static void
+conn_input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)buf;
+	if (info->n_added > 0)
+		counter_add(c->slot, CTR_bytes_received, info->n_added);
+}
+
+static void
+conn_timer_set(struct conn *c, int seconds)
+{
+	struct timeval	tv = { seconds, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+static struct conn *
+conn_new(struct job *j, struct loop *l, int fd, enum ws_role role,
+    const struct conn_ops *ops, void *priv)
+{
+	struct event_base	*base = loop_base(l);
+	struct conn		*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		return NULL;
+	}
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->timer = evtimer_new(base, conn_timer_cb, c);
+	if (c->bev == NULL || c->timer == NULL) {
+		log_warnx("%s: out of memory", __func__);
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		if (c->timer != NULL)
+			event_free(c->timer);
+		free(c);
+		return NULL;
+	}
+	c->job = j;
+	c->loop = l;
+	c->slot = job_slot(j, l);
+	c->ops = ops;
+	c->priv = priv;
+	c->role = role;
+	ws_reader_init(&c->reader, role, j->max_message);
+	job_ref(j);
+	LIST_INSERT_HEAD(&conns_here, c, entry);
+	bufferevent_set_max_single_read(c->bev, CONN_IO_MAX);
+	bufferevent_set_max_single_write(c->bev, CONN_IO_MAX);
+	evbuffer_add_cb(bufferevent_get_input(c->bev), conn_input_cb, c);
+	evbuffer_add_cb(bufferevent_get_output(c->bev), conn_output_cb, c);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
+	    c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_timer_set(c, CONN_HANDSHAKE_TIMEOUT);
+	return c;
+}
+
+static void
+conn_nodelay(int fd)
+{
+	int	on = 1;
+
+	/* Frames are whole when written; waiting to coalesce only adds
+	 * latency to pongs and closes. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == -1)
+		log_debug("setsockopt TCP_NODELAY failed");
+}
+
+struct conn *
+conn_accept(struct job *j, struct loop *l, int fd, const struct conn_ops *ops,
+    void *priv)
+{
+	struct conn	*c;
+
+	conn_nodelay(fd);
+	if ((c = conn_new(j, l, fd, WS_ROLE_SERVER, ops, priv)) == NULL) {
+		evutil_closesocket(fd);
+		return NULL;
+	}
+	c->state = CONN_HANDSHAKE;
+	return c;
+}
+
+struct conn *
+conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
+    socklen_t salen, const char *host, const char *path,
+    const struct conn_ops *ops, void *priv)
+{
+	char		 req[WS_HANDSHAKE_MAX];
+	size_t		 len;
+	struct conn	*c;
+
+	if ((c = conn_new(j, l, -1, WS_ROLE_CLIENT, ops, priv)) == NULL)
+		return NULL;
+	c->state = CONN_CONNECTING;
+	if (ws_key_generate(c->key) == -1 ||
+	    (len = ws_request_build(req, sizeof(req), host, path, c->key)) == 0 ||
+	    bufferevent_write(c->bev, req, len) == -1 ||
+	    bufferevent_socket_connect(c->bev, sa, (int)salen) == -1) {
+		c->failed = 1;
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Queues a frame the connection sends on its own: a pong or a close. */
+static void
+conn_send_control(struct conn *c, int opcode, const uint8_t *p, size_t n)
+{
+	uint8_t		 frame[WS_FRAME_HDR_MAX + WS_CONTROL_MAX];
+	uint8_t		 mask[4], *maskp = NULL;
+	size_t		 len;
+
+	if (c->role == WS_ROLE_CLIENT) {
+		if (RAND_bytes(mask, sizeof(mask)) != 1)
+			fatalx("%s: RAND_bytes failed", __func__);
+		maskp = mask;
+	}
+	len = ws_frame_encode(frame, sizeof(frame), 1, opcode, p, n, maskp);
+	if (len == 0)
+		fatalx("%s: control frame of %zu bytes", __func__, n);
+	c->control_queued += len;
+	bufferevent_write(c->bev, frame, len);
+}
+
+static void
+conn_send_close(struct conn *c, int code)
+{
+	uint8_t	payload[2];
+
+	c->close_sent = 1;
+	if (code == WS_CLOSE_NO_STATUS) {
+		conn_send_control(c, WS_OP_CLOSE, NULL, 0);
+		return;
+	}
+	payload[0] = (uint8_t)(code >> 8);
+	payload[1] = (uint8_t)code;
+	conn_send_control(c, WS_OP_CLOSE, payload, sizeof(payload));
+}
+
+/* Stops reading and frees the connection once its output is written. */
+static void
+conn_free_when_flushed(struct conn *c)
+{
+	c->state = CONN_CLOSING;
+	c->free_when_flushed = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		conn_free(c);
+		return;
+	}
+	conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+}
+
+void
+conn_close(struct conn *c, int code)
+{
+	if (c->state != CONN_OPEN) {
+		if (c->state != CONN_CLOSING)
+			conn_free(c);
+		return;
+	}
+	c->state = CONN_CLOSING;
+	conn_send_close(c, code);
+	/* Wait for the peer's close; the timer ends the wait. */
+	conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+}
+
+void
+conn_close_job(struct job *j, struct loop *l, int code)
+{
+	struct conn	*c, *next;
+
+	(void)l;
+	for (c = LIST_FIRST(&conns_here); c != NULL; c = next) {
+		next = LIST_NEXT(c, entry);
+		if (c->job == j)
+			conn_close(c, code);
+	}
+}
+
+/* Fails the connection (RFC 6455 section 7.1.7): a close frame with the
+ * reason, then the TCP connection goes. */
+static void
+conn_fail(struct conn *c, int code)
+{
+	c->failed = 1;
+	if (!c->close_sent)
+		conn_send_close(c, code);
+	conn_free_when_flushed(c);
+}
+
+static void
+conn_opened(struct conn *c)
+{
+	c->state = CONN_OPEN;
+	c->counted = 1;
+	counter_add(c->slot, CTR_connections, 1);
+	evtimer_del(c->timer);
+	if (c->ops->open != NULL)
+		c->ops->open(c);
+}
+
+static void
+on_message(void *arg, int opcode, uint64_t len)
+{
+	struct conn	*c = arg;
+
+	(void)opcode;
+	(void)len;
+	counter_add(c->slot, CTR_messages_received, 1);
+}
+
+static void
+on_control(void *arg, int opcode, const uint8_t *p, size_t n)
+{
+	struct conn	*c = arg;
+	int		 code;
+
+	switch (opcode) {
+	case WS_OP_PING:
+		if (!c->close_sent)
+			conn_send_control(c, WS_OP_PONG, p, n);
+		break;
+	case WS_OP_CLOSE:
+		c->close_received = 1;
+		if (!c->close_sent) {
+			code = n >= 2 ? (p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
+			conn_send_close(c, code);
+		}
+		break;
+	default:
+		break;		/* unsolicited pongs are ignored */
+	}
+}
+
+static const struct ws_reader_ops conn_reader_ops = {
+	.message = on_message,
+	.control = on_control,
+};
+
+/* Feeds the input to the frame reader chunk by chunk, without copying. */
+static int
+conn_read_frames(struct conn *c, struct evbuffer *in)
+{
+	struct evbuffer_iovec	 v[CONN_PEEK_VECS];
+	size_t			 total = 0;
+	int			 i, n, code = 0;
+
+	while (code == 0 && evbuffer_get_length(in) > 0) {
+		n = evbuffer_peek(in, -1, NULL, v, CONN_PEEK_VECS);
+		if (n > CONN_PEEK_VECS)
+			n = CONN_PEEK_VECS;
+		total = 0;
+		for (i = 0; i < n && code == 0; i++) {
+			code = ws_reader_feed(&c->reader, v[i].iov_base,
+			    v[i].iov_len, &conn_reader_ops, c);
+			total += v[i].iov_len;
+		}
+		evbuffer_drain(in, total);
+	}
+	return code;
+}
+
+static void
+conn_after_frames(struct conn *c, int code)
+{
+	if (code != 0) {
+		log_debug("job %s: protocol error, closing with %d",
+		    c->job->name, code);
+		conn_fail(c, code);
+	} else if (c->close_received) {
+		if (c->state == CONN_OPEN)
+			c->state = CONN_CLOSING;
+		/* The server closes TCP first (RFC 6455 section 7.1.1);
+		 * the client waits for it, within the close timeout. */
+		if (c->role == WS_ROLE_SERVER)
+			conn_free_when_flushed(c);
+		else
+			conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+	}
+}
+
+static void
+conn_reject(struct conn *c, int status, const char *reason)
+{
+	char	resp[512];
+	size_t	len;
+
+	log_debug("job %s: handshake refused: %d %s", c->job->name, status,
+	    reason);
+	len = ws_response_error_build(resp, sizeof(resp), status, reason);
+	if (len > 0)
+		bufferevent_write(c->bev, resp, len);
+	c->failed = 1;
+	conn_free_when_flushed(c);
+}
+
+/* Server side: answers the upgrade request once its head is in. */
+static int
+conn_handshake_server(struct conn *c, struct evbuffer *in)
+{
+	struct ws_request	 req;
+	char			 resp[256];
+	const char		*reason = NULL;
+	size_t			 len = evbuffer_get_length(in);
+	int			 rc;
+
+	if (len > WS_HANDSHAKE_MAX)
+		len = WS_HANDSHAKE_MAX;
+	rc = ws_request_parse((char *)evbuffer_pullup(in, (ssize_t)len), len,
+	    &req, &reason);
+	if (rc == WS_HS_MORE)
+		return -1;
+	if (rc != 0) {
+		conn_reject(c, rc, reason);
+		return -1;
+	}
+	len = ws_response_accept_build(resp, sizeof(resp), req.key);
+	evbuffer_drain(in, req.head_len);
+	bufferevent_write(c->bev, resp, len);
+	conn_opened(c);
+	return 0;
+}
+
+/* Client side: checks the server's 101. */
+static int
+conn_handshake_client(struct conn *c, struct evbuffer *in)
+{
+	const char	*reason = NULL;
+	size_t		 len = evbuffer_get_length(in), head_len = 0;
+	int		 rc;
+
+	if (len > WS_HANDSHAKE_MAX)
+		len = WS_HANDSHAKE_MAX;
+	rc = ws_response_parse((char *)evbuffer_pullup(in, (ssize_t)len), len,
+	    c->key, &head_len, &reason);
+	if (rc == WS_HS_MORE)
+		return -1;
+	if (rc != 0) {
+		log_warnx("job %s: handshake failed: %s", c->job->name, reason);
+		c->failed = 1;
+		conn_free(c);
+		return -1;
+	}
+	evbuffer_drain(in, head_len);
+	conn_opened(c);
+	return 0;
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	if (c->state == CONN_HANDSHAKE) {
+		if ((c->role == WS_ROLE_SERVER ?
+		    conn_handshake_server(c, in) :
+		    conn_handshake_client(c, in)) == -1)
+			return;
+	}
+	conn_after_frames(c, conn_read_frames(c, in));
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->free_when_flushed) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_free(c);
+		return;
+	}
+	if (c->state == CONN_OPEN && c->ops->writable != NULL)
+		c->ops->writable(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		conn_nodelay(bufferevent_getfd(c->bev));
+		c->state = CONN_HANDSHAKE;
+		return;
+	}
+	/* EOF or error: clean only after a completed close handshake. */
+	if (!(c->close_sent && c->close_received))
+		c->failed = 1;
+	if (what & BEV_EVENT_ERROR)
+		log_debug("job %s: connection error", c->job->name);
+	conn_free(c);
+}
+
+static void
+conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->state != CONN_CLOSING) {
+		log_debug("job %s: handshake timed out", c->job->name);
+		c->failed = 1;
+	}
+	conn_free(c);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	if (c->counted)
+		counter_add(c->slot, CTR_connections, (uint64_t)-1);
+	if (c->failed)
+		counter_add(c->slot, CTR_connection_errors, 1);
+	if (c->ops->closed != NULL)
+		c->ops->closed(c, c->failed);
+	LIST_REMOVE(c, entry);
+	bufferevent_free(c->bev);
+	event_free(c->timer);
+	job_unref(c->job);
+	free(c);
+}
+
+void *
+conn_priv(struct conn *c)
+{
+	return c->priv;
+}
+
+struct counter_slot *
+conn_slot(struct conn *c)
+{
+	return c->slot;
+}
+
+struct evbuffer *
+conn_output(struct conn *c)
+{
+	return bufferevent_get_output(c->bev);
+}
+
+void
+conn_set_lowmark(struct conn *c, size_t low)
+{
+	bufferevent_setwatermark(c->bev, EV_WRITE, low, 0);
+}
+
+uint64_t
+conn_written(const struct conn *c)
+{
+	return c->written;
+}
+
+uint64_t
+conn_control_queued(const struct conn *c)
+{
+	return c->control_queued;
+}

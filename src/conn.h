@@ -1,0 +1,57 @@
+/*
+ * A WebSocket connection on a worker loop: the opening handshake on either
+ * side, frame reading through ws_reader, the ping and close rules, and the
+ * counters every job shares (bytes, messages received, connections,
+ * errors).  What a job does with an open connection is in its conn_ops.
+ */
+#ifndef CONN_H
+#define CONN_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conn;
+struct evbuffer;
+struct job;
+struct loop;
+
+#define CONN_HANDSHAKE_TIMEOUT	10	/* seconds to connect and upgrade */
+#define CONN_CLOSE_TIMEOUT	2	/* seconds to finish a close */
+
+struct conn_ops {
+	/* The handshake is done. */
+	void	(*open)(struct conn *);
+	/* Output fell to the low watermark set with conn_set_lowmark(). */
+	void	(*writable)(struct conn *);
+	/* The connection is about to be freed; failed: not a clean close. */
+	void	(*closed)(struct conn *, int failed);
+};
+
+/* Server side: takes over an accepted socket. */
+struct conn	*conn_accept(struct job *, struct loop *, int fd,
+		    const struct conn_ops *, void *priv);
+/* Client side: connects to sa and upgrades with GET path, Host: host. */
+struct conn	*conn_connect(struct job *, struct loop *,
+		    const struct sockaddr *sa, socklen_t salen,
+		    const char *host, const char *path,
+		    const struct conn_ops *, void *priv);
+/* Starts the closing handshake with code (or drops a connection that is
+ * not open yet). */
+void		 conn_close(struct conn *, int code);
+/* Closes every connection of job on loop l (a job being stopped). */
+void		 conn_close_job(struct job *, struct loop *l, int code);
+
+void		*conn_priv(struct conn *);
+/* The job's counters on this connection's worker. */
+struct counter_slot *conn_slot(struct conn *);
+/* Output buffer of an open connection, to add whole frames to. */
+struct evbuffer	*conn_output(struct conn *);
+void		 conn_set_lowmark(struct conn *, size_t);
+/* Bytes written to the socket so far, and the part that was control
+ * frames the connection queued itself (pongs, close). */
+uint64_t	 conn_written(const struct conn *);
+uint64_t	 conn_control_queued(const struct conn *);
+
+#endif

@@ -1,0 +1,9 @@
+#include "config.h"
+
+#include "counters.h"
+
+const struct counter_info counter_info[CTR_COUNT] = {
+#define COUNTER_INFO(n, m, t, h)	[CTR_##n] = { #n, m, t, h },
+	COUNTERS(COUNTER_INFO)
+#undef COUNTER_INFO
+};

@@ -1,0 +1,312 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+
+static const struct job_kind *const job_kinds[] = {
+	&job_kind_push,
+	&job_kind_recv,
+};
+#define JOB_NKINDS	(sizeof(job_kinds) / sizeof(job_kinds[0]))
+
+static struct job_list	jobs = TAILQ_HEAD_INITIALIZER(jobs);
+static pthread_mutex_t	jobs_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int	job_seq;
+static void		(*job_drained_cb)(void);
+
+static const struct job_kind *
+job_kind_find(const char *name, char *err, size_t errlen)
+{
+	size_t	i;
+
+	for (i = 0; i < JOB_NKINDS; i++)
+		if (strcmp(job_kinds[i]->name, name) == 0)
+			return job_kinds[i];
+	snprintf(err, errlen, "unknown job kind '%s' (valid: push recv)",
+	    name);
+	return NULL;
+}
+
+static int
+job_name_valid(const char *name)
+{
+	size_t	i, len = strlen(name);
+
+	if (len == 0 || len > JOB_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    strchr("_.-", name[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+job_name_set(struct job *j, const char *name, char *err, size_t errlen)
+{
+	if (name == NULL) {
+		do {
+			snprintf(j->name, sizeof(j->name), "%s-%u",
+			    j->kind->name, ++job_seq);
+		} while (job_find(j->name) != NULL);
+		return 0;
+	}
+	if (!job_name_valid(name)) {
+		snprintf(err, errlen, "bad job name '%s' (up to %d letters, "
+		    "digits, '_', '.' or '-')", name, JOB_NAME_MAX);
+		return -1;
+	}
+	if (job_find(name) != NULL) {
+		snprintf(err, errlen, "job '%s' already exists", name);
+		return -1;
+	}
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	return 0;
+}
+
+static struct job *
+job_alloc(const struct job_kind *kind, int check)
+{
+	struct job	*j;
+	size_t		 n = check ? 0 : (size_t)loop_nworkers();
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->kind = kind;
+	atomic_init(&j->refs, 1);
+	atomic_init(&j->stopping, 0);
+	if (n > 0) {
+		j->slots = aligned_alloc(sizeof(struct counter_slot),
+		    n * sizeof(struct counter_slot));
+		if (j->slots == NULL) {
+			free(j);
+			return NULL;
+		}
+		memset(j->slots, 0, n * sizeof(struct counter_slot));
+	}
+	return j;
+}
+
+static void
+job_free(struct job *j)
+{
+	j->kind->free(j);
+	free(j->slots);
+	free(j);
+}
+
+int
+job_create(int argc, char **argv, int check, struct job **jobp, char *err,
+    size_t errlen)
+{
+	const struct job_kind	*kind;
+	struct args		 a;
+	struct job		*j;
+	unsigned long		 max_message;
+
+	*jobp = NULL;
+	if (argc < 1) {
+		snprintf(err, errlen, "missing job kind (valid: push recv)");
+		return -1;
+	}
+	if ((kind = job_kind_find(argv[0], err, errlen)) == NULL)
+		return -1;
+	if (args_parse(kind->opts, argc - 1, argv + 1, kind->min_pos,
+	    kind->max_pos, &a, err, errlen) == -1)
+		return -1;
+	if ((j = job_alloc(kind, check)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (job_name_set(j, a.value[JOB_OPT_NAME], err, errlen) == -1 ||
+	    args_uint(kind->opts, &a, JOB_OPT_MAX_MESSAGE, 1,
+	    JOB_MAX_MESSAGE_LIMIT, JOB_MAX_MESSAGE_DEFAULT, &max_message, err,
+	    errlen) == -1 ||
+	    kind->prepare(j, &a, err, errlen) == -1 ||
+	    (!check && kind->start(j, err, errlen) == -1)) {
+		job_free(j);
+		return -1;
+	}
+	j->max_message = max_message;
+	if (check) {
+		job_free(j);
+		return 0;
+	}
+	job_list_lock();
+	TAILQ_INSERT_TAIL(&jobs, j, entry);
+	job_list_unlock();
+	log_info("job %s: started %s %s", j->name, kind->name, kind->target(j));
+	*jobp = j;
+	return 0;
+}
+
+static void
+job_worker_stop_task(void *arg)
+{
+	struct job	*j = arg;
+
+	j->kind->worker_stop(j, loop_self());
+	job_unref(j);
+}
+
+void
+job_stop(struct job *j)
+{
+	int	i;
+
+	if (j->state == JOB_STOPPING)
+		return;
+	j->state = JOB_STOPPING;
+	atomic_store(&j->stopping, 1);
+	j->kind->stop(j);
+	for (i = 0; i < loop_nworkers(); i++) {
+		job_ref(j);
+		if (loop_post(loop_worker(i), job_worker_stop_task, j) == -1)
+			fatalx("%s: cannot reach worker %d", __func__, i);
+	}
+	log_info("job %s: stopping", j->name);
+	job_unref(j);		/* the list's reference */
+}
+
+void
+job_stop_all(void)
+{
+	struct job	*j, *next;
+
+	for (j = TAILQ_FIRST(&jobs); j != NULL; j = next) {
+		next = TAILQ_NEXT(j, entry);
+		job_stop(j);
+	}
+	if (TAILQ_EMPTY(&jobs) && job_drained_cb != NULL)
+		job_drained_cb();
+}
+
+void
+job_set_drained_cb(void (*cb)(void))
+{
+	job_drained_cb = cb;
+}
+
+struct job *
+job_find(const char *name)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &jobs, entry)
+		if (strcmp(j->name, name) == 0)
+			return j;
+	return NULL;
+}
+
+int
+job_kind_running(const char *kind)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &jobs, entry)
+		if (strcmp(j->kind->name, kind) == 0)
+			return 1;
+	return 0;
+}
+
+struct job_list *
+job_list(void)
+{
+	return &jobs;
+}
+
+void
+job_list_lock(void)
+{
+	pthread_mutex_lock(&jobs_mu);
+}
+
+void
+job_list_unlock(void)
+{
+	pthread_mutex_unlock(&jobs_mu);
+}
+
+void
+job_ref(struct job *j)
+{
+	atomic_fetch_add(&j->refs, 1);
+}
+
+static void
+job_destroy_task(void *arg)
+{
+	struct job	*j = arg;
+
+	job_list_lock();
+	TAILQ_REMOVE(&jobs, j, entry);
+	job_list_unlock();
+	log_info("job %s: stopped", j->name);
+	job_free(j);
+	if (TAILQ_EMPTY(&jobs) && job_drained_cb != NULL)
+		job_drained_cb();
+}
+
+void
+job_unref(struct job *j)
+{
+	if (atomic_fetch_sub(&j->refs, 1) != 1)
+		return;
+	/* The list is the main loop's: leave it there. */
+	if (loop_post(loop_main(), job_destroy_task, j) == -1)
+		fatalx("%s: cannot reach the main loop", __func__);
+}
+
+struct loop *
+job_next_worker(struct job *j)
+{
+	return loop_worker(j->next_worker++ % (unsigned int)loop_nworkers());
+}
+
+struct counter_slot *
+job_slot(struct job *j, struct loop *l)
+{
+	return &j->slots[loop_id(l)];
+}
+
+uint64_t
+job_total(const struct job *j, enum counter c)
+{
+	uint64_t	sum = 0;
+	int		i;
+
+	for (i = 0; i < loop_nworkers(); i++)
+		sum += atomic_load_explicit(&j->slots[i].v[c],
+		    memory_order_relaxed);
+	return sum;
+}
+
+void
+job_sample_all(double elapsed)
+{
+	struct job	*j;
+	uint64_t	 now;
+	int		 c;
+
+	TAILQ_FOREACH(j, &jobs, entry) {
+		for (c = 0; c < CTR_COUNT; c++) {
+			now = job_total(j, c);
+			j->rate[c] = (uint64_t)((double)(now - j->last[c]) /
+			    elapsed + 0.5);
+			j->last[c] = now;
+		}
+	}
+}
+
+const char *
+job_state_name(enum job_state s)
+{
+	return s == JOB_RUNNING ? "running" : "stopping";
+}

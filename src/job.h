@@ -1,0 +1,108 @@
+/*
+ * Jobs: named push servers and recv clients living in the daemon.  A job is
+ * created and stopped on the main loop; its connections live on worker
+ * loops.  Every holder of a job (the main loop's list, each connection, each
+ * task posted about it) keeps a reference; the last one to let go frees it
+ * on the main loop.
+ */
+#ifndef JOB_H
+#define JOB_H
+
+#include <sys/queue.h>
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "counters.h"
+
+struct job;
+struct loop;
+
+#define JOB_NAME_MAX	63
+/* Options every kind has, first in its opts. */
+#define JOB_OPT_NAME		0	/* --name NAME */
+#define JOB_OPT_MAX_MESSAGE	1	/* --max-message BYTES */
+#define JOB_MAX_MESSAGE_DEFAULT	(16u << 20)
+#define JOB_MAX_MESSAGE_LIMIT	(1u << 30)
+
+enum job_state {
+	JOB_RUNNING,
+	JOB_STOPPING
+};
+
+struct job_kind {
+	const char		*name;
+	const struct args_opt	*opts;		/* JOB_OPT_* first */
+	int			 min_pos, max_pos;
+	/* Checks the arguments and keeps what the job needs, with no
+	 * side effect outside the job (so `wsbenchd -n` can run it). */
+	int	(*prepare)(struct job *, const struct args *, char *, size_t);
+	/* Starts listening or connecting; main loop. */
+	int	(*start)(struct job *, char *, size_t);
+	/* Stops accepting or connecting; main loop. */
+	void	(*stop)(struct job *);
+	/* Closes the job's connections on the calling worker loop. */
+	void	(*worker_stop)(struct job *, struct loop *);
+	/* Frees what prepare() and start() kept; main loop. */
+	void	(*free)(struct job *);
+	/* A short description of the target ("127.0.0.1:8008", a URL). */
+	const char *(*target)(const struct job *);
+};
+
+struct job {
+	TAILQ_ENTRY(job)	 entry;
+	char			 name[JOB_NAME_MAX + 1];
+	const struct job_kind	*kind;
+	enum job_state		 state;
+	atomic_int		 refs;
+	atomic_int		 stopping;
+	struct counter_slot	*slots;		/* one per worker */
+	uint64_t		 last[CTR_COUNT];	/* totals at last sample */
+	uint64_t		 rate[CTR_COUNT];	/* per second, last second */
+	unsigned int		 next_worker;	/* round robin */
+	uint64_t		 max_message;	/* largest message accepted */
+	void			*priv;
+};
+
+TAILQ_HEAD(job_list, job);
+
+extern const struct job_kind job_kind_push;
+extern const struct job_kind job_kind_recv;
+
+/*
+ * Creates and starts a job of the kind named by argv[0] from the rest of
+ * argv (its options and arguments).  With check set, only validates and
+ * sets *jobp to NULL.  Returns 0, or -1 with a one-line message in err.
+ */
+int		 job_create(int argc, char **argv, int check, struct job **jobp,
+		    char *err, size_t errlen);
+/* Stops a job; it leaves the list once its last connection is gone. */
+void		 job_stop(struct job *);
+void		 job_stop_all(void);
+struct job	*job_find(const char *name);
+/* True when a job of that kind is in the list. */
+int		 job_kind_running(const char *kind);
+struct job_list	*job_list(void);
+/* Held by readers outside the main loop (metrics) while they walk the list;
+ * the main loop holds it while adding or removing jobs. */
+void		 job_list_lock(void);
+void		 job_list_unlock(void);
+/* Called with no job left after job_stop_all(). */
+void		 job_set_drained_cb(void (*)(void));
+
+void		 job_ref(struct job *);
+void		 job_unref(struct job *);
+
+/* The next worker loop for a new connection of this job. */
+struct loop	*job_next_worker(struct job *);
+/* The calling worker's counter slot for this job. */
+struct counter_slot *job_slot(struct job *, struct loop *);
+/* Sums a counter over all workers. */
+uint64_t	 job_total(const struct job *, enum counter);
+/* Samples totals and computes per-second rates; main loop, once a second. */
+void		 job_sample_all(double elapsed);
+const char	*job_state_name(enum job_state);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * The push job: a WebSocket server that sends one message in a loop to
+ * every client, as fast as each client reads.  Server frames are never
+ * masked, so every copy of the message is the same bytes: the frames are
+ * encoded once per job into a burst, and connections add that burst to
+ * their output by reference, up to a high watermark.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/listener.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "sockaddr.h"
+#include "ws_frame.h"
+#include "ws_utf8.h"
+
+#define PUSH_BURST_MIN	(64 * 1024)	/* bytes of frames per reference */
+#define PUSH_HIGH	(256 * 1024)	/* output kept at most this full */
+#define PUSH_LOW	(64 * 1024)	/* refill under this */
+
+enum {
+	PUSH_OPT_NAME = JOB_OPT_NAME,
+	PUSH_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
+	PUSH_OPT_MSG,
+	PUSH_OPT_SIZE,
+	PUSH_OPT_BINARY,
+	PUSH_OPT_PORT,
+	PUSH_OPT_BIND
+};
+
+static const struct args_opt push_opts[] = {
+	[PUSH_OPT_NAME] =	{ "--name", 1 },
+	[PUSH_OPT_MAX_MESSAGE] = { "--max-message", 1 },
+	[PUSH_OPT_MSG] =	{ "--msg", 1 },
+	[PUSH_OPT_SIZE] =	{ "--size", 1 },
+	[PUSH_OPT_BINARY] =	{ "--binary", 0 },
+	[PUSH_OPT_PORT] =	{ "--port", 1 },
+	[PUSH_OPT_BIND] =	{ "--bind", 1 },
+	{ NULL, 0 }
+};
+
+/* Back-to-back copies of the message's frame, shared by connections. */
+struct push_burst {
+	atomic_int	refs;
+	size_t		frame_len;
+	size_t		len;
+	uint8_t		data[];
+};
+
+struct push {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 target[SOCKADDR_STR_MAX];
+	struct evconnlistener	*listener;
+	struct push_burst	*burst;
+};
+
+struct push_conn {
+	struct push_burst	*burst;
+	uint64_t		 data_start;	/* output bytes before data */
+	uint64_t		 counted;	/* messages counted so far */
+};
+
+struct push_accept {
+	struct job	*job;
+	int		 fd;
+};
+
+static void
+push_burst_unref(struct push_burst *b)
+{
+	if (atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+static void
+push_burst_cleanup(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	push_burst_unref(arg);
+}
+
+/* Fills generated text: printable, so valid UTF-8 for text frames. */
+static void
+push_fill_text(uint8_t *p, size_t n)
+{
+	static const char	alphabet[] =
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t			i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)alphabet[i % (sizeof(alphabet) - 1)];
+}
+
+static struct push_burst *
+push_burst_new(const char *msg, size_t size, int opcode)
+{
+	uint8_t			 hdr[WS_FRAME_HDR_MAX];
+	struct push_burst	*b;
+	size_t			 hlen, frame_len, count, i;
+
+	hlen = ws_frame_encode_hdr(hdr, 1, opcode, size, NULL);
+	frame_len = hlen + size;
+	count = PUSH_BURST_MIN / frame_len;
+	if (count == 0)
+		count = 1;
+	if ((b = malloc(sizeof(*b) + count * frame_len)) == NULL)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->frame_len = frame_len;
+	b->len = count * frame_len;
+	memcpy(b->data, hdr, hlen);
+	if (msg != NULL)
+		memcpy(b->data + hlen, msg, size);
+	else
+		push_fill_text(b->data + hlen, size);
+	for (i = 1; i < count; i++)
+		memcpy(b->data + i * frame_len, b->data, frame_len);
+	return b;
+}
+
+static int
+push_message(struct push *p, const struct args *a, char *err, size_t errlen)
+{
+	const char	*msg = a->value[PUSH_OPT_MSG];
+	unsigned long	 size;
+	int		 opcode;
+
+	opcode = a->present[PUSH_OPT_BINARY] ? WS_OP_BINARY : WS_OP_TEXT;
+	if (msg != NULL && a->present[PUSH_OPT_SIZE]) {
+		snprintf(err, errlen, "--msg and --size exclude each other");
+		return -1;
+	}
+	if (a->present[PUSH_OPT_SIZE]) {
+		if (args_uint(push_opts, a, PUSH_OPT_SIZE, 0, JOB_MAX_MESSAGE_DEFAULT,
+		    0, &size, err, errlen) == -1)
+			return -1;
+	} else {
+		if (msg == NULL)
+			msg = "yo";
+		size = strlen(msg);
+		if (opcode == WS_OP_TEXT &&
+		    !ws_utf8_valid((const uint8_t *)msg, size)) {
+			snprintf(err, errlen, "--msg is not valid UTF-8 "
+			    "(use --binary)");
+			return -1;
+		}
+	}
+	if ((p->burst = push_burst_new(msg, size, opcode)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
+{
+	struct push	*p;
+	unsigned long	 port;
+	const char	*bind = a->value[PUSH_OPT_BIND];
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->priv = p;
+	if (args_uint(push_opts, a, PUSH_OPT_PORT, 0, 65535, 8008, &port, err,
+	    errlen) == -1)
+		return -1;
+	if (sockaddr_parse(bind != NULL ? bind : "127.0.0.1", (uint16_t)port,
+	    &p->ss, &p->sslen) == -1) {
+		snprintf(err, errlen, "--bind: '%s' is not an IPv4 or IPv6 "
+		    "address", bind);
+		return -1;
+	}
+	sockaddr_str((struct sockaddr *)&p->ss, p->target, sizeof(p->target));
+	return push_message(p, a, err, errlen);
+}
+
+/* Counts messages from bytes actually written, so the count is exact. */
+static void
+push_count_sent(struct conn *c, struct push_conn *pc)
+{
+	uint64_t	done = conn_written(c) - pc->data_start;
+	uint64_t	msgs;
+
+	/* A queued control frame is taken as written until it is: the count
+	 * may lag behind the truth but never runs ahead of it. */
+	if (done < conn_control_queued(c))
+		return;
+	msgs = (done - conn_control_queued(c)) / pc->burst->frame_len;
+	if (msgs > pc->counted) {
+		counter_add(conn_slot(c), CTR_messages_sent, msgs - pc->counted);
+		pc->counted = msgs;
+	}
+}
+
+static void
+push_fill(struct conn *c, struct push_conn *pc)
+{
+	struct evbuffer		*out = conn_output(c);
+	struct push_burst	*b = pc->burst;
+
+	while (evbuffer_get_length(out) < PUSH_HIGH) {
+		atomic_fetch_add(&b->refs, 1);
+		if (evbuffer_add_reference(out, b->data, b->len,
+		    push_burst_cleanup, b) == -1) {
+			push_burst_unref(b);
+			break;
+		}
+	}
+}
+
+static void
+push_open(struct conn *c)
+{
+	struct push_conn	*pc = conn_priv(c);
+
+	pc->data_start = conn_written(c) +
+	    evbuffer_get_length(conn_output(c));
+	conn_set_lowmark(c, PUSH_LOW);
+	push_fill(c, pc);
+}
+
+static void
+push_writable(struct conn *c)
+{
+	struct push_conn	*pc = conn_priv(c);
+
+	push_count_sent(c, pc);
+	push_fill(c, pc);
+}
+
+static void
+push_closed(struct conn *c, int failed)
+{
+	struct push_conn	*pc = conn_priv(c);
+
+	(void)failed;
+	if (pc->data_start > 0)
+		push_count_sent(c, pc);
+	push_burst_unref(pc->burst);
+	free(pc);
+}
+
+static const struct conn_ops push_conn_ops = {
+	.open = push_open,
+	.writable = push_writable,
+	.closed = push_closed,
+};
+
+/* On the worker that will own the connection. */
+static void
+push_accept_task(void *arg)
+{
+	struct push_accept	*pa = arg;
+	struct job		*j = pa->job;
+	struct push		*p = j->priv;
+	struct push_conn	*pc;
+
+	if (atomic_load(&j->stopping) ||
+	    (pc = calloc(1, sizeof(*pc))) == NULL) {
+		evutil_closesocket(pa->fd);
+	} else {
+		pc->burst = p->burst;
+		atomic_fetch_add(&pc->burst->refs, 1);
+		if (conn_accept(j, loop_self(), pa->fd, &push_conn_ops,
+		    pc) == NULL) {
+			push_burst_unref(pc->burst);
+			free(pc);
+		}
+	}
+	job_unref(j);
+	free(pa);
+}
+
+static void
+push_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct job		*j = arg;
+	struct push_accept	*pa;
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	if ((pa = malloc(sizeof(*pa))) == NULL) {
+		log_warn("%s: malloc", __func__);
+		evutil_closesocket(fd);
+		return;
+	}
+	pa->job = j;
+	pa->fd = fd;
+	job_ref(j);
+	if (loop_post(job_next_worker(j), push_accept_task, pa) == -1) {
+		job_unref(j);
+		evutil_closesocket(fd);
+		free(pa);
+	}
+}
+
+static void
+push_accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct job	*j = arg;
+
+	(void)lev;
+	/* Out of descriptors, usually: the listener goes on. */
+	log_warn("job %s: accept", j->name);
+}
+
+static int
+push_start(struct job *j, char *err, size_t errlen)
+{
+	struct push	*p = j->priv;
+	struct sockaddr_storage ss;
+	socklen_t	 sslen = sizeof(ss);
+
+	p->listener = evconnlistener_new_bind(loop_base(loop_main()),
+	    push_accept_cb, j, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 1024, (struct sockaddr *)&p->ss,
+	    (int)p->sslen);
+	if (p->listener == NULL) {
+		snprintf(err, errlen, "cannot listen on %s: %s", p->target,
+		    strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(p->listener, push_accept_error_cb);
+	/* With --port 0 the system picked the port: show the real one. */
+	if (getsockname(evconnlistener_get_fd(p->listener),
+	    (struct sockaddr *)&ss, &sslen) == 0)
+		sockaddr_str((struct sockaddr *)&ss, p->target,
+		    sizeof(p->target));
+	return 0;
+}
+
+static void
+push_stop(struct job *j)
+{
+	struct push	*p = j->priv;
+
+	if (p->listener != NULL) {
+		evconnlistener_free(p->listener);
+		p->listener = NULL;
+	}
+}
+
+static void
+push_worker_stop(struct job *j, struct loop *l)
+{
+	conn_close_job(j, l, WS_CLOSE_GOING_AWAY);
+}
+
+static void
+push_free(struct job *j)
+{
+	struct push	*p = j->priv;
+
+	if (p == NULL)
+		return;
+	push_stop(j);
+	if (p->burst != NULL)
+		push_burst_unref(p->burst);
+	free(p);
+}
+
+static const char *
+push_target(const struct job *j)
+{
+	const struct push	*p = j->priv;
+
+	return p->target;
+}
+
+const struct job_kind job_kind_push = {
+	.name = "push",
+	.opts = push_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.prepare = push_prepare,
+	.start = push_start,
+	.stop = push_stop,
+	.worker_stop = push_worker_stop,
+	.free = push_free,
+	.target = push_target,
+};

@@ -1,0 +1,278 @@
+/*
+ * The recv job: N client connections to a ws:// URL, counting what they
+ * receive.  Each connection has a slot on its worker that outlives it: when
+ * the connection is lost the slot reconnects after a backoff, until the job
+ * stops.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netdb.h>
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "ws_frame.h"
+#include "ws_url.h"
+
+#define RECV_CONNECTIONS_MAX	100000
+#define RECV_BACKOFF_MIN_MS	100
+#define RECV_BACKOFF_MAX_MS	5000
+
+enum {
+	RECV_OPT_NAME = JOB_OPT_NAME,
+	RECV_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
+	RECV_OPT_CONNECTIONS
+};
+
+static const struct args_opt recv_opts[] = {
+	[RECV_OPT_NAME] =		{ "--name", 1 },
+	[RECV_OPT_MAX_MESSAGE] =	{ "--max-message", 1 },
+	[RECV_OPT_CONNECTIONS] =	{ "--connections", 1 },
+	{ NULL, 0 }
+};
+
+struct recv {
+	char			 url[WS_URL_PATH_MAX + WS_URL_HOST_MAX + 16];
+	struct ws_url		 parsed;
+	char			 host[WS_URL_HOST_MAX + 16];	/* Host: */
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	unsigned long		 connections;
+};
+
+/* One connection's place on its worker, across reconnects. */
+struct recv_slot {
+	LIST_ENTRY(recv_slot)	 entry;
+	struct job		*job;
+	struct loop		*loop;
+	struct conn		*conn;
+	struct event		*retry;
+	int			 backoff_ms;
+	int			 connecting;	/* inside conn_connect() */
+};
+
+static __thread LIST_HEAD(, recv_slot) slots_here;
+
+static void	recv_slot_connect(struct recv_slot *);
+
+static int
+recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
+{
+	struct recv	*r;
+	const char	*uerr;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->priv = r;
+	if (args_uint(recv_opts, a, RECV_OPT_CONNECTIONS, 1,
+	    RECV_CONNECTIONS_MAX, 1, &r->connections, err, errlen) == -1)
+		return -1;
+	if (ws_url_parse(a->pos[0], &r->parsed, &uerr) == -1) {
+		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
+		return -1;
+	}
+	if (r->parsed.tls) {
+		snprintf(err, errlen, "wss:// URLs are not supported yet");
+		return -1;
+	}
+	snprintf(r->url, sizeof(r->url), "%s", a->pos[0]);
+	if (ws_url_host_header(&r->parsed, r->host, sizeof(r->host)) == -1) {
+		snprintf(err, errlen, "bad URL '%s': host too long", a->pos[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+recv_resolve(struct recv *r, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res;
+	char		 port[8];
+	int		 rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", r->parsed.port);
+	if ((rc = getaddrinfo(r->parsed.host, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot resolve '%s': %s",
+		    r->parsed.host, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(&r->ss, res->ai_addr, res->ai_addrlen);
+	r->sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void
+recv_slot_free(struct recv_slot *s)
+{
+	LIST_REMOVE(s, entry);
+	event_free(s->retry);
+	job_unref(s->job);
+	free(s);
+}
+
+static void
+recv_open(struct conn *c)
+{
+	struct recv_slot	*s = conn_priv(c);
+
+	s->backoff_ms = RECV_BACKOFF_MIN_MS;
+}
+
+static void
+recv_closed(struct conn *c, int failed)
+{
+	struct recv_slot	*s = conn_priv(c);
+	struct timeval		 tv;
+
+	(void)failed;
+	s->conn = NULL;
+	/* Inside conn_connect() the caller still holds the slot. */
+	if (atomic_load(&s->job->stopping) && !s->connecting) {
+		recv_slot_free(s);
+		return;
+	}
+	tv.tv_sec = s->backoff_ms / 1000;
+	tv.tv_usec = (s->backoff_ms % 1000) * 1000;
+	evtimer_add(s->retry, &tv);
+	s->backoff_ms *= 2;
+	if (s->backoff_ms > RECV_BACKOFF_MAX_MS)
+		s->backoff_ms = RECV_BACKOFF_MAX_MS;
+}
+
+static const struct conn_ops recv_conn_ops = {
+	.open = recv_open,
+	.closed = recv_closed,
+};
+
+static void
+recv_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct recv_slot	*s = arg;
+
+	(void)fd;
+	(void)what;
+	counter_add(job_slot(s->job, s->loop), CTR_reconnects, 1);
+	recv_slot_connect(s);
+}
+
+static void
+recv_slot_connect(struct recv_slot *s)
+{
+	struct recv	*r = s->job->priv;
+
+	/* A failure here has already run recv_closed(), which set a retry. */
+	s->connecting = 1;
+	s->conn = conn_connect(s->job, s->loop, (struct sockaddr *)&r->ss,
+	    r->sslen, r->host, r->parsed.path, &recv_conn_ops, s);
+	s->connecting = 0;
+	if (s->conn == NULL && atomic_load(&s->job->stopping))
+		recv_slot_free(s);
+}
+
+/* On the worker that owns the new slot. */
+static void
+recv_slot_start_task(void *arg)
+{
+	struct recv_slot	*s = arg;
+
+	s->loop = loop_self();
+	LIST_INSERT_HEAD(&slots_here, s, entry);
+	s->retry = evtimer_new(loop_base(s->loop), recv_retry_cb, s);
+	if (s->retry == NULL)
+		fatalx("%s: out of memory", __func__);
+	if (atomic_load(&s->job->stopping)) {
+		recv_slot_free(s);
+		return;
+	}
+	recv_slot_connect(s);
+}
+
+static int
+recv_start(struct job *j, char *err, size_t errlen)
+{
+	struct recv		*r = j->priv;
+	struct recv_slot	*s;
+	unsigned long		 i;
+
+	if (recv_resolve(r, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < r->connections; i++) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			fatal("%s: calloc", __func__);
+		s->job = j;
+		s->backoff_ms = RECV_BACKOFF_MIN_MS;
+		job_ref(j);
+		if (loop_post(job_next_worker(j), recv_slot_start_task,
+		    s) == -1)
+			fatalx("%s: cannot reach a worker", __func__);
+	}
+	return 0;
+}
+
+static void
+recv_stop(struct job *j)
+{
+	(void)j;		/* the slots stop on their workers */
+}
+
+static void
+recv_worker_stop(struct job *j, struct loop *l)
+{
+	struct recv_slot	*s, *next;
+
+	(void)l;
+	for (s = LIST_FIRST(&slots_here); s != NULL; s = next) {
+		next = LIST_NEXT(s, entry);
+		if (s->job != j)
+			continue;
+		if (s->conn != NULL)
+			conn_close(s->conn, WS_CLOSE_GOING_AWAY);
+		else
+			recv_slot_free(s);
+	}
+}
+
+static void
+recv_free(struct job *j)
+{
+	free(j->priv);
+}
+
+static const char *
+recv_target(const struct job *j)
+{
+	const struct recv	*r = j->priv;
+
+	return r->url;
+}
+
+const struct job_kind job_kind_recv = {
+	.name = "recv",
+	.opts = recv_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.prepare = recv_prepare,
+	.start = recv_start,
+	.stop = recv_stop,
+	.worker_stop = recv_worker_stop,
+	.free = recv_free,
+	.target = recv_target,
+};

@@ -1,0 +1,114 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "args.h"
+#include "cmd.h"
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_start_entry,
+	&cmd_stop_entry,
+	&cmd_list_entry,
+	&cmd_stats_entry,
+	&cmd_watch_entry,
+	&cmd_version_entry,
+	&cmd_help_entry,
+};
+#define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+/* "valid: start stop ...", bgpctl style, for an unknown word. */
+static void
+cmd_names(char *out, size_t cap)
+{
+	size_t	i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < CMD_NTABLE && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+		    i > 0 ? " " : "", cmd_table[i]->name);
+}
+
+int
+cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char	names[128];
+	size_t	i;
+
+	ctx->err[0] = '\0';
+	if (argc < 1)
+		return 0;
+	for (i = 0; i < CMD_NTABLE; i++) {
+		if (strcmp(cmd_table[i]->name, argv[0]) != 0)
+			continue;
+		if ((cmd_table[i]->flags & CMD_CLIENT_ONLY) &&
+		    ctx->client == NULL)
+			return cmd_error(ctx, "%s: only for wsbenchctl",
+			    argv[0]);
+		return cmd_table[i]->exec(ctx, argc, argv);
+	}
+	cmd_names(names, sizeof(names));
+	return cmd_error(ctx, "unknown command '%s' (valid: %s)", argv[0],
+	    names);
+}
+
+void
+cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (ctx->out == NULL)
+		return;
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(ctx->out, "\n", 1);
+}
+
+int
+cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+cmd_print_usage(struct cmd_ctx *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < CMD_NTABLE; i++)
+		cmd_print(ctx, "%s %s", cmd_table[i]->name,
+		    cmd_table[i]->usage);
+}
+
+int
+cmd_args(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    const struct args_opt *opts, int argc, char **argv, int min_pos,
+    int max_pos, struct args *a)
+{
+	char	err[CMD_ERR_MAX / 2];
+
+	if (args_parse(opts, argc, argv, min_pos, max_pos, a, err,
+	    sizeof(err)) == -1)
+		return cmd_error(ctx, "%s: %s (usage: %s %s)", e->name, err,
+		    e->name, e->usage);
+	return 0;
+}
+
+int
+cmd_args_none(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
+    char **argv)
+{
+	static const struct args_opt	none[] = { { NULL, 0 } };
+	struct args			a;
+
+	return cmd_args(ctx, e, none, argc - 1, argv + 1, 0, 0, &a);
+}

@@ -1,0 +1,67 @@
+/*
+ * The table of commands.  The config file, the control socket and (through
+ * the control socket) wsbenchctl all run their commands through cmd_exec(),
+ * so every command means the same wherever it is written.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stddef.h>
+
+struct control_client;
+struct evbuffer;
+
+#define CMD_ERR_MAX	512
+
+struct cmd_ctx {
+	struct evbuffer		*out;		/* output lines, or NULL */
+	struct control_client	*client;	/* NULL in the config file */
+	int			 check;		/* -n: validate only */
+	char			 err[CMD_ERR_MAX];
+};
+
+#define CMD_READONLY	0x1	/* changes nothing */
+#define CMD_CLIENT_ONLY	0x2	/* makes sense on the control socket only */
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* arguments, after the name */
+	int		 flags;
+	int		(*exec)(struct cmd_ctx *, int, char **);
+};
+
+extern const struct cmd_entry cmd_start_entry;
+extern const struct cmd_entry cmd_stop_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+/*
+ * Runs argv (argv[0] is the command name).  Returns 0, or -1 with a
+ * one-line message in ctx->err.
+ */
+int	cmd_exec(struct cmd_ctx *, int argc, char **argv);
+/* Appends a line of output. */
+void	cmd_print(struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Sets the error message; returns -1 for "return cmd_error(...)". */
+int	cmd_error(struct cmd_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Every command with its usage, a line each. */
+void	cmd_print_usage(struct cmd_ctx *);
+/* args_parse() for a command: errors carry the command's usage. */
+struct args;
+struct args_opt;
+int	cmd_args(struct cmd_ctx *, const struct cmd_entry *,
+	    const struct args_opt *, int argc, char **argv, int min_pos,
+	    int max_pos, struct args *);
+/* The line `watch` prints each second for job name (NULL: all jobs).
+ * Returns 0, or -1 when that job is gone. */
+int	cmd_watch_line(const char *name, char *line, size_t cap);
+/* For commands that take no arguments at all. */
+int	cmd_args_none(struct cmd_ctx *, const struct cmd_entry *, int argc,
+	    char **argv);
+
+#endif

@@ -1,0 +1,110 @@
+#include "config.h"
+
+#include <stdio.h>
+
+#include <event2/buffer.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "counters.h"
+#include "job.h"
+#include "json.h"
+
+static const struct args_opt cmd_stats_opts[] = {
+	{ "-j", 0 },
+	{ NULL, 0 }
+};
+
+static int
+counter_is_gauge(int c)
+{
+	return counter_info[c].type[0] == 'g';
+}
+
+static void
+cmd_stats_json_job(struct evbuffer *b, struct job *j)
+{
+	const char	*sep = "";
+	int		 c;
+
+	evbuffer_add_printf(b, "{\"name\":");
+	json_string(b, j->name);
+	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\",\"target\":",
+	    j->kind->name, job_state_name(j->state));
+	json_string(b, j->kind->target(j));
+	for (c = 0; c < CTR_COUNT; c++)
+		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
+		    (unsigned long long)job_total(j, c));
+	evbuffer_add_printf(b, ",\"per_second\":{");
+	for (c = 0; c < CTR_COUNT; c++) {
+		if (counter_is_gauge(c))
+			continue;
+		evbuffer_add_printf(b, "%s\"%s\":%llu", sep,
+		    counter_info[c].name, (unsigned long long)j->rate[c]);
+		sep = ",";
+	}
+	evbuffer_add_printf(b, "}}");
+}
+
+static void
+cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
+{
+	char	key[64];
+	int	c;
+
+	cmd_print(ctx, "%-30s %s", "name", j->name);
+	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
+	cmd_print(ctx, "%-30s %s", "state", job_state_name(j->state));
+	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
+	for (c = 0; c < CTR_COUNT; c++) {
+		cmd_print(ctx, "%-30s %llu", counter_info[c].name,
+		    (unsigned long long)job_total(j, c));
+		if (counter_is_gauge(c))
+			continue;
+		snprintf(key, sizeof(key), "%s_per_second",
+		    counter_info[c].name);
+		cmd_print(ctx, "%-30s %llu", key,
+		    (unsigned long long)j->rate[c]);
+	}
+}
+
+static int
+cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct args	 a;
+	struct job	*j, *only = NULL;
+	const char	*sep = "";
+
+	if (cmd_args(ctx, &cmd_stats_entry, cmd_stats_opts, argc - 1,
+	    argv + 1, 0, 1, &a) == -1)
+		return -1;
+	if (a.npos == 1 && (only = job_find(a.pos[0])) == NULL)
+		return cmd_error(ctx, "stats: no job named '%s'", a.pos[0]);
+	if (ctx->out == NULL)
+		return 0;
+	if (a.present[0])
+		evbuffer_add_printf(ctx->out, "[");
+	TAILQ_FOREACH(j, job_list(), entry) {
+		if (only != NULL && j != only)
+			continue;
+		if (a.present[0]) {
+			evbuffer_add_printf(ctx->out, "%s", sep);
+			cmd_stats_json_job(ctx->out, j);
+		} else {
+			if (*sep != '\0')
+				cmd_print(ctx, "%s", "");
+			cmd_stats_text_job(ctx, j);
+		}
+		sep = ",";
+	}
+	if (a.present[0])
+		evbuffer_add_printf(ctx->out, "]\n");
+	return 0;
+}
+
+const struct cmd_entry cmd_stats_entry = {
+	.name = "stats",
+	.usage = "[-j] [NAME]",
+	.flags = CMD_READONLY,
+	.exec = cmd_stats_exec,
+};

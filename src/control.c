@@ -1,0 +1,272 @@
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "cmd.h"
+#include "cmd_parse.h"
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "paths.h"
+
+#define CONTROL_IDLE_TIMEOUT	10	/* seconds to send the request */
+
+struct control_client {
+	LIST_ENTRY(control_client) entry;
+	struct bufferevent	*bev;
+	int			 watching;
+	char			*watch_name;	/* NULL: all jobs */
+	int			 closing;
+};
+
+static LIST_HEAD(, control_client) clients = LIST_HEAD_INITIALIZER(clients);
+static struct evconnlistener	*control_lev;
+static char			*control_path;
+
+static void
+control_client_free(struct control_client *cc)
+{
+	LIST_REMOVE(cc, entry);
+	bufferevent_free(cc->bev);
+	free(cc->watch_name);
+	free(cc);
+}
+
+/* Ends the reply with its status line and hangs up once it is written. */
+static void
+control_finish(struct control_client *cc, const char *err)
+{
+	struct evbuffer	*out = bufferevent_get_output(cc->bev);
+
+	if (err != NULL)
+		evbuffer_add_printf(out, "!%s\n", err);
+	else
+		evbuffer_add_printf(out, ".\n");
+	cc->closing = 1;
+	bufferevent_disable(cc->bev, EV_READ);
+}
+
+/* Output lines of a command become '>' lines of the reply. */
+static void
+control_send_lines(struct control_client *cc, struct evbuffer *lines)
+{
+	struct evbuffer	*out = bufferevent_get_output(cc->bev);
+	char		*line;
+	size_t		 len;
+
+	while ((line = evbuffer_readln(lines, &len, EVBUFFER_EOL_LF)) != NULL) {
+		evbuffer_add_printf(out, ">%s\n", line);
+		free(line);
+	}
+}
+
+static void
+control_run(struct control_client *cc, const char *line)
+{
+	struct cmd_ctx	 ctx;
+	const char	*err = NULL;
+	char		**argv = NULL;
+	int		 argc = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.client = cc;
+	if ((ctx.out = evbuffer_new()) == NULL) {
+		control_finish(cc, "out of memory");
+		return;
+	}
+	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
+		snprintf(ctx.err, sizeof(ctx.err), "%s", err);
+	else if (argc == 0)
+		snprintf(ctx.err, sizeof(ctx.err), "empty request");
+	else if (cmd_exec(&ctx, argc, argv) == 0)
+		ctx.err[0] = '\0';
+	control_send_lines(cc, ctx.out);
+	evbuffer_free(ctx.out);
+	cmd_free_argv(argc, argv);
+	if (!cc->watching || ctx.err[0] != '\0')
+		control_finish(cc, ctx.err[0] != '\0' ? ctx.err : NULL);
+}
+
+static void
+control_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct control_client	*cc = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	char			*line;
+	size_t			 len;
+
+	if (cc->watching || cc->closing) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+	if (line == NULL) {
+		if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX)
+			control_finish(cc, "request too long");
+		return;
+	}
+	if (len > CONTROL_REQUEST_MAX)
+		control_finish(cc, "request too long");
+	else
+		control_run(cc, line);
+	free(line);
+}
+
+static void
+control_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct control_client	*cc = arg;
+
+	if (cc->closing &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		control_client_free(cc);
+}
+
+static void
+control_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct control_client	*cc = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (!cc->watching && !cc->closing) {
+			bufferevent_set_timeouts(cc->bev, NULL, NULL);
+			control_finish(cc, "timed out waiting for a request");
+			return;
+		}
+	}
+	control_client_free(cc);
+}
+
+static void
+control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct control_client	*cc;
+	struct timeval		 tv = { CONTROL_IDLE_TIMEOUT, 0 };
+
+	(void)lev;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	if ((cc = calloc(1, sizeof(*cc))) == NULL ||
+	    (cc->bev = bufferevent_socket_new(loop_base(loop_main()), fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		log_warn("%s: out of memory", __func__);
+		free(cc);
+		evutil_closesocket(fd);
+		return;
+	}
+	LIST_INSERT_HEAD(&clients, cc, entry);
+	bufferevent_setcb(cc->bev, control_read_cb, control_write_cb,
+	    control_event_cb, cc);
+	bufferevent_set_timeouts(cc->bev, &tv, NULL);
+	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
+}
+
+int
+control_watch(struct control_client *cc, const char *name)
+{
+	if (name != NULL && (cc->watch_name = strdup(name)) == NULL)
+		return -1;
+	cc->watching = 1;
+	/* A watcher only listens; EOF still tells when it hangs up. */
+	bufferevent_set_timeouts(cc->bev, NULL, NULL);
+	return 0;
+}
+
+void
+control_tick(void)
+{
+	struct control_client	*cc;
+	char			 line[256];
+
+	LIST_FOREACH(cc, &clients, entry) {
+		if (!cc->watching || cc->closing)
+			continue;
+		if (cmd_watch_line(cc->watch_name, line, sizeof(line)) == -1) {
+			snprintf(line, sizeof(line), "job '%s' is gone",
+			    cc->watch_name);
+			control_finish(cc, line);
+			continue;
+		}
+		evbuffer_add_printf(bufferevent_get_output(cc->bev), ">%s\n",
+		    line);
+	}
+}
+
+/* True when a daemon answers on path. */
+static int
+control_in_use(const struct sockaddr_un *sun)
+{
+	int	fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return rc == 0;
+}
+
+int
+control_listen(const char *path)
+{
+	struct sockaddr_un	sun;
+	mode_t			old;
+
+	if (paths_unix_addr(path, &sun) == -1) {
+		log_warnx("control socket path too long: %s", path);
+		return -1;
+	}
+	if (control_in_use(&sun)) {
+		log_warnx("another wsbenchd is running on %s", path);
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_warn("cannot remove stale %s", path);
+		return -1;
+	}
+	/* The mode is set at creation, so no one can connect in between. */
+	old = umask(0777 & ~CONTROL_SOCKET_MODE);
+	control_lev = evconnlistener_new_bind(loop_base(loop_main()),
+	    control_accept_cb, NULL, LEV_OPT_CLOSE_ON_FREE |
+	    LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (control_lev == NULL) {
+		log_warn("cannot listen on %s", path);
+		return -1;
+	}
+	if ((control_path = strdup(path)) == NULL)
+		fatal("%s: strdup", __func__);
+	return 0;
+}
+
+void
+control_shutdown(void)
+{
+	while (!LIST_EMPTY(&clients))
+		control_client_free(LIST_FIRST(&clients));
+	if (control_lev != NULL) {
+		evconnlistener_free(control_lev);
+		control_lev = NULL;
+	}
+	if (control_path != NULL) {
+		unlink(control_path);
+		free(control_path);
+		control_path = NULL;
+	}
+}

@@ -1,0 +1,136 @@
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <microhttpd.h>
+
+#include "counters.h"
+#include "job.h"
+#include "log.h"
+#include "metrics.h"
+#include "sockaddr.h"
+
+#define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+static struct MHD_Daemon	*metrics_daemon;
+
+/* Job names are restricted to [A-Za-z0-9_.-], so labels need no escaping. */
+static void
+metrics_render(struct evbuffer *b)
+{
+	struct job	*j;
+	int		 c;
+
+	job_list_lock();
+	for (c = 0; c < CTR_COUNT; c++) {
+		evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n",
+		    counter_info[c].metric, counter_info[c].help,
+		    counter_info[c].metric, counter_info[c].type);
+		TAILQ_FOREACH(j, job_list(), entry)
+			evbuffer_add_printf(b, "%s{name=\"%s\",kind=\"%s\"} %llu\n",
+			    counter_info[c].metric, j->name, j->kind->name,
+			    (unsigned long long)job_total(j, c));
+	}
+	job_list_unlock();
+}
+
+static enum MHD_Result
+metrics_reply(struct MHD_Connection *conn, unsigned int status,
+    const char *type, void *body, size_t len)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 rc;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	rc = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static enum MHD_Result
+metrics_text(struct MHD_Connection *conn, unsigned int status,
+    const char *text)
+{
+	char	*body = strdup(text);
+
+	if (body == NULL)
+		return MHD_NO;
+	return metrics_reply(conn, status, "text/plain", body, strlen(body));
+}
+
+static enum MHD_Result
+metrics_handler(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct evbuffer	*b;
+	size_t		 len;
+	char		*body;
+
+	(void)cls;
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)con_cls;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return metrics_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method not allowed\n");
+	if (strcmp(url, "/metrics") != 0)
+		return metrics_text(conn, MHD_HTTP_NOT_FOUND,
+		    "not found: try /metrics\n");
+	if ((b = evbuffer_new()) == NULL)
+		return MHD_NO;
+	metrics_render(b);
+	len = evbuffer_get_length(b);
+	if ((body = malloc(len + 1)) == NULL) {
+		evbuffer_free(b);
+		return MHD_NO;
+	}
+	evbuffer_remove(b, body, len);
+	evbuffer_free(b);
+	return metrics_reply(conn, MHD_HTTP_OK, METRICS_CONTENT_TYPE, body,
+	    len);
+}
+
+int
+metrics_start(const char *addr)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		sslen;
+	unsigned int		flags = MHD_USE_INTERNAL_POLLING_THREAD |
+				    MHD_USE_ERROR_LOG;
+
+	if (sockaddr_parse_hostport(addr, &ss, &sslen) == -1) {
+		log_warnx("bad metrics address '%s' (use ADDR:PORT)", addr);
+		return -1;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	metrics_daemon = MHD_start_daemon(flags, 0, NULL, NULL,
+	    metrics_handler, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+	    MHD_OPTION_END);
+	if (metrics_daemon == NULL) {
+		log_warnx("cannot serve metrics on %s", addr);
+		return -1;
+	}
+	return 0;
+}
+
+void
+metrics_stop(void)
+{
+	if (metrics_daemon != NULL) {
+		MHD_stop_daemon(metrics_daemon);
+		metrics_daemon = NULL;
+	}
+}

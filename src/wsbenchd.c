@@ -1,0 +1,257 @@
+/*
+ * wsbenchd: hosts WebSocket benchmark jobs.  The main thread runs the
+ * control socket and the once-a-second rate sampling; worker threads run
+ * the connections; libmicrohttpd serves /metrics from a thread of its own.
+ */
+#include "config.h"
+
+#include <sys/time.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "config_file.h"
+#include "control.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "paths.h"
+
+#define DEFAULT_CONFIG		SYSCONFDIR "/wsbenchd.conf"
+#define SHUTDOWN_TIMEOUT	5	/* seconds for jobs to close */
+
+struct options {
+	int		 debug;
+	int		 check;
+	int		 threads;
+	const char	*config;
+	int		 config_given;
+	const char	*socket;
+	const char	*metrics;
+};
+
+static struct timeval	 last_tick;
+static struct event	*shutdown_timer;
+static int		 exit_code;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: wsbenchd [-dhnV] [-f config] [-m address:port] "
+	    "[-s socket] [-t threads]\n");
+}
+
+static int
+parse_threads(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > LOOP_WORKERS_MAX) {
+		fprintf(stderr, "wsbenchd: -t takes a number from 1 to %d\n",
+		    LOOP_WORKERS_MAX);
+		exit(2);
+	}
+	return (int)n;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	static char	sockbuf[256];
+	long		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int		ch;
+
+	memset(o, 0, sizeof(*o));
+	o->config = DEFAULT_CONFIG;
+	o->metrics = METRICS_DEFAULT_ADDR;
+	o->threads = ncpu < 1 ? 1 :
+	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : (int)ncpu;
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		exit(0);
+	}
+	while ((ch = getopt(argc, argv, "df:hm:ns:t:V")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->debug = 1;
+			break;
+		case 'f':
+			o->config = optarg;
+			o->config_given = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'm':
+			o->metrics = optarg;
+			break;
+		case 'n':
+			o->check = 1;
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 't':
+			o->threads = parse_threads(optarg);
+			break;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
+	if (o->socket == NULL)
+		o->socket = paths_socket(1, sockbuf, sizeof(sockbuf));
+}
+
+/* The default config is optional; one named with -f is not. */
+static int
+load_config(const struct options *o, int check)
+{
+	int	errors;
+
+	if (!o->config_given && access(o->config, F_OK) == -1) {
+		log_info("no %s, starting without jobs", o->config);
+		return 0;
+	}
+	errors = config_file_load(o->config, check);
+	return errors == 0 ? 0 : -1;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval	now, d;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	gettimeofday(&now, NULL);
+	timersub(&now, &last_tick, &d);
+	last_tick = now;
+	job_sample_all((double)d.tv_sec + (double)d.tv_usec / 1e6);
+	control_tick();
+}
+
+static void
+drained(void)
+{
+	event_base_loopbreak(loop_base(loop_main()));
+}
+
+static void
+shutdown_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	log_warnx("jobs did not stop in %d seconds", SHUTDOWN_TIMEOUT);
+	drained();
+}
+
+/* Every peer gets a close frame (1001); the loop ends when all are gone. */
+static void
+begin_shutdown(void)
+{
+	struct timeval	tv = { SHUTDOWN_TIMEOUT, 0 };
+
+	if (shutdown_timer != NULL)
+		return;
+	shutdown_timer = evtimer_new(loop_base(loop_main()),
+	    shutdown_timeout_cb, NULL);
+	if (shutdown_timer == NULL || evtimer_add(shutdown_timer, &tv) == -1)
+		fatalx("%s: cannot set the shutdown timer", __func__);
+	job_set_drained_cb(drained);
+	job_stop_all();
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	log_info("%s, shutting down", strsignal(sig));
+	begin_shutdown();
+}
+
+static int
+run(const struct options *o)
+{
+	struct event_base	*base = loop_base(loop_main());
+	struct event		*tick, *sigint, *sigterm;
+	struct timeval		 second = { 1, 0 };
+
+	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+	sigint = evsignal_new(base, SIGINT, signal_cb, NULL);
+	sigterm = evsignal_new(base, SIGTERM, signal_cb, NULL);
+	if (tick == NULL || sigint == NULL || sigterm == NULL ||
+	    event_add(tick, &second) == -1 || event_add(sigint, NULL) == -1 ||
+	    event_add(sigterm, NULL) == -1)
+		fatalx("%s: cannot set up the main loop", __func__);
+	gettimeofday(&last_tick, NULL);
+	if (load_config(o, 0) == -1) {
+		log_warnx("%s: jobs failed to start, stopping", o->config);
+		exit_code = 1;
+		begin_shutdown();
+	} else
+		log_info("ready: control socket %s, metrics on %s",
+		    o->socket, o->metrics);
+	event_base_dispatch(base);
+	event_free(tick);
+	event_free(sigint);
+	event_free(sigterm);
+	if (shutdown_timer != NULL)
+		event_free(shutdown_timer);
+	return exit_code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options	o;
+	int		rc;
+
+	parse_options(argc, argv, &o);
+	log_init("wsbenchd", o.debug);
+	/* A config with errors is refused before anything starts. */
+	if (load_config(&o, 1) == -1)
+		return 1;
+	if (o.check) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (loops_init(o.threads) == -1 || loops_start() == -1)
+		return 1;
+	if (paths_socket_dir(o.socket) == -1 || control_listen(o.socket) == -1) {
+		loops_shutdown();
+		return 1;
+	}
+	if (metrics_start(o.metrics) == -1) {
+		control_shutdown();
+		loops_shutdown();
+		return 1;
+	}
+	rc = run(&o);
+	metrics_stop();
+	control_shutdown();
+	loops_shutdown();
+	return rc;
+}

@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "cmd_parse.h"
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_start_entry,
@@ -35,12 +36,24 @@ cmd_names(char *out, size_t cap)
 int
 cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char	names[128];
-	size_t	i;
+	char	*v[CMD_ARGS_MAX + 1];
+	char	 names[128];
+	size_t	 i;
 
 	ctx->err[0] = '\0';
 	if (argc < 1)
 		return 0;
+	/* wsbenchctl -j puts -j after the command name, for any command;
+	 * those with a JSON form use it.  The caller's argv stays whole. */
+	if (argc > 1 && strcmp(argv[1], "-j") == 0) {
+		if (argc > CMD_ARGS_MAX)
+			return cmd_error(ctx, "too many words");
+		ctx->json = 1;
+		v[0] = argv[0];
+		memcpy(v + 1, argv + 2, (size_t)(argc - 1) * sizeof(*v));
+		argc--;
+		argv = v;
+	}
 	for (i = 0; i < CMD_NTABLE; i++) {
 		if (strcmp(cmd_table[i]->name, argv[0]) != 0)
 			continue;
@@ -85,7 +98,8 @@ cmd_print_usage(struct cmd_ctx *ctx)
 	size_t	i;
 
 	for (i = 0; i < CMD_NTABLE; i++)
-		cmd_print(ctx, "%s %s", cmd_table[i]->name,
+		cmd_print(ctx, "%s%s%s", cmd_table[i]->name,
+		    *cmd_table[i]->usage != '\0' ? " " : "",
 		    cmd_table[i]->usage);
 }
 

@@ -17,11 +17,11 @@ struct cmd_ctx {
 	struct evbuffer		*out;		/* output lines, or NULL */
 	struct control_client	*client;	/* NULL in the config file */
 	int			 check;		/* -n: validate only */
+	int			 json;		/* -j: output JSON */
 	char			 err[CMD_ERR_MAX];
 };
 
-#define CMD_READONLY	0x1	/* changes nothing */
-#define CMD_CLIENT_ONLY	0x2	/* makes sense on the control socket only */
+#define CMD_CLIENT_ONLY	0x1	/* makes sense on the control socket only */
 
 struct cmd_entry {
 	const char	*name;

@@ -44,7 +44,7 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return -1;
 	if (ctx->out == NULL)
 		return 0;
-	if (a.present[0]) {
+	if (ctx->json || a.present[0]) {
 		cmd_list_json(ctx);
 		return 0;
 	}
@@ -61,6 +61,6 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.usage = "[-j]",
-	.flags = CMD_READONLY,
+	.flags = 0,
 	.exec = cmd_list_exec,
 };

@@ -74,20 +74,22 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct args	 a;
 	struct job	*j, *only = NULL;
 	const char	*sep = "";
+	int		 json;
 
 	if (cmd_args(ctx, &cmd_stats_entry, cmd_stats_opts, argc - 1,
 	    argv + 1, 0, 1, &a) == -1)
 		return -1;
+	if (ctx->check || ctx->out == NULL)
+		return 0;
 	if (a.npos == 1 && (only = job_find(a.pos[0])) == NULL)
 		return cmd_error(ctx, "stats: no job named '%s'", a.pos[0]);
-	if (ctx->out == NULL)
-		return 0;
-	if (a.present[0])
+	json = ctx->json || a.present[0];
+	if (json)
 		evbuffer_add_printf(ctx->out, "[");
 	TAILQ_FOREACH(j, job_list(), entry) {
 		if (only != NULL && j != only)
 			continue;
-		if (a.present[0]) {
+		if (json) {
 			evbuffer_add_printf(ctx->out, "%s", sep);
 			cmd_stats_json_job(ctx->out, j);
 		} else {
@@ -97,7 +99,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		sep = ",";
 	}
-	if (a.present[0])
+	if (json)
 		evbuffer_add_printf(ctx->out, "]\n");
 	return 0;
 }
@@ -105,6 +107,6 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.usage = "[-j] [NAME]",
-	.flags = CMD_READONLY,
+	.flags = 0,
 	.exec = cmd_stats_exec,
 };

@@ -226,6 +226,7 @@ int
 control_listen(const char *path)
 {
 	struct sockaddr_un	sun;
+	struct stat		st;
 	mode_t			old;
 
 	if (paths_unix_addr(path, &sun) == -1) {
@@ -234,6 +235,11 @@ control_listen(const char *path)
 	}
 	if (control_in_use(&sun)) {
 		log_warnx("another wsbenchd is running on %s", path);
+		return -1;
+	}
+	/* Only a stale socket is ours to replace, never another file. */
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		log_warnx("%s exists and is not a socket", path);
 		return -1;
 	}
 	if (unlink(path) == -1 && errno != ENOENT) {

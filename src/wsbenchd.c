@@ -128,7 +128,8 @@ load_config(const struct options *o, int check)
 	int	errors;
 
 	if (!o->config_given && access(o->config, F_OK) == -1) {
-		log_info("no %s, starting without jobs", o->config);
+		if (!check)
+			log_info("no %s, starting without jobs", o->config);
 		return 0;
 	}
 	errors = config_file_load(o->config, check);
@@ -238,6 +239,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Reloading is not there yet: a stray SIGHUP must not kill jobs. */
+	signal(SIGHUP, SIG_IGN);
 	if (loops_init(o.threads) == -1 || loops_start() == -1)
 		return 1;
 	if (paths_socket_dir(o.socket) == -1 || control_listen(o.socket) == -1) {

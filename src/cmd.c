@@ -112,8 +112,8 @@ cmd_args(struct cmd_ctx *ctx, const struct cmd_entry *e,
 
 	if (args_parse(opts, argc, argv, min_pos, max_pos, a, err,
 	    sizeof(err)) == -1)
-		return cmd_error(ctx, "%s: %s (usage: %s %s)", e->name, err,
-		    e->name, e->usage);
+		return cmd_error(ctx, "%s: %s (usage: %s%s%s)", e->name, err,
+		    e->name, *e->usage != '\0' ? " " : "", e->usage);
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 
 #define CONN_IO_MAX	(256 * 1024)	/* largest single read or write */
 #define CONN_PEEK_VECS	16
+#define CONN_OUTPUT_MAX	(1024 * 1024)	/* stop reading above this */
 
 enum conn_state {
 	CONN_CONNECTING,	/* client: TCP connect under way */
@@ -50,6 +51,7 @@ struct conn {
 	int			 counted;	/* in the connections gauge */
 	int			 failed;
 	int			 free_when_flushed;
+	int			 read_paused;	/* output over CONN_OUTPUT_MAX */
 	uint64_t		 written;
 	uint64_t		 control_queued;
 };
@@ -62,6 +64,7 @@ static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_timer_cb(evutil_socket_t, short, void *);
 static void	conn_free(struct conn *);
+static void	conn_pace_input(struct conn *);
 
 static void
 conn_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
@@ -437,6 +440,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn	*c = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
+	int		 code;
 
 	if (c->state == CONN_HANDSHAKE) {
 		if ((c->role == WS_ROLE_SERVER ?
@@ -444,7 +448,30 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		    conn_handshake_client(c, in)) == -1)
 			return;
 	}
-	conn_after_frames(c, conn_read_frames(c, in));
+	code = conn_read_frames(c, in);
+	if (code != 0 || c->close_received) {
+		conn_after_frames(c, code);
+		return;
+	}
+	conn_pace_input(c);
+}
+
+/*
+ * A peer that sends pings but does not read would grow our output with
+ * pongs: stop reading it until it has read what is there.
+ */
+static void
+conn_pace_input(struct conn *c)
+{
+	size_t	out = evbuffer_get_length(bufferevent_get_output(c->bev));
+
+	if (!c->read_paused && out > CONN_OUTPUT_MAX) {
+		c->read_paused = 1;
+		bufferevent_disable(c->bev, EV_READ);
+	} else if (c->read_paused && out <= CONN_OUTPUT_MAX / 2) {
+		c->read_paused = 0;
+		bufferevent_enable(c->bev, EV_READ);
+	}
 }
 
 static void
@@ -457,6 +484,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 			conn_free(c);
 		return;
 	}
+	if (c->read_paused)
+		conn_pace_input(c);
 	if (c->state == CONN_OPEN && c->ops->writable != NULL)
 		c->ops->writable(c);
 }

@@ -128,13 +128,17 @@ job_create(int argc, char **argv, int check, struct job **jobp, char *err,
 	if (job_name_set(j, a.value[JOB_OPT_NAME], err, errlen) == -1 ||
 	    args_uint(kind->opts, &a, JOB_OPT_MAX_MESSAGE, 1,
 	    JOB_MAX_MESSAGE_LIMIT, JOB_MAX_MESSAGE_DEFAULT, &max_message, err,
-	    errlen) == -1 ||
-	    kind->prepare(j, &a, err, errlen) == -1 ||
+	    errlen) == -1) {
+		job_free(j);
+		return -1;
+	}
+	/* Set before start(): its connections read it at once. */
+	j->max_message = max_message;
+	if (kind->prepare(j, &a, err, errlen) == -1 ||
 	    (!check && kind->start(j, err, errlen) == -1)) {
 		job_free(j);
 		return -1;
 	}
-	j->max_message = max_message;
 	if (check) {
 		job_free(j);
 		return 0;

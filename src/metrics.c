@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <microhttpd.h>
@@ -101,26 +102,47 @@ metrics_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	    len);
 }
 
-int
-metrics_start(const char *addr)
+/* Binding here rather than in libmicrohttpd gives errors their errno. */
+static int
+metrics_listen(const char *addr)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		sslen;
-	unsigned int		flags = MHD_USE_INTERNAL_POLLING_THREAD |
-				    MHD_USE_ERROR_LOG;
+	int			fd, on = 1;
 
 	if (sockaddr_parse_hostport(addr, &ss, &sslen) == -1) {
 		log_warnx("bad metrics address '%s' (use ADDR:PORT)", addr);
 		return -1;
 	}
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	metrics_daemon = MHD_start_daemon(flags, 0, NULL, NULL,
-	    metrics_handler, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("metrics: socket");
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, sslen) == -1 ||
+	    listen(fd, 64) == -1) {
+		log_warn("cannot serve metrics on %s", addr);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+metrics_start(const char *addr)
+{
+	int	fd;
+
+	if ((fd = metrics_listen(addr)) == -1)
+		return -1;
+	metrics_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_ERROR_LOG, 0, NULL, NULL, metrics_handler, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 	    MHD_OPTION_END);
 	if (metrics_daemon == NULL) {
-		log_warnx("cannot serve metrics on %s", addr);
+		log_warnx("cannot start the metrics server on %s", addr);
+		close(fd);
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,120 @@
+#!/bin/bash
+# Interoperability with an independent implementation, python3-websockets:
+# (1) our push server -> the Python client (peer_client.py);
+# (2) the Python server (peer_server.py) -> our recv job.
+#
+# wait_until conditions are single-quoted on purpose: evaluated at each try.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+N=1000
+
+"$PYTHON3" -c 'import websockets' 2>"$WORK/import.err" ||
+	fail "$PYTHON3 cannot import websockets (Debian package python3-websockets): $(cat "$WORK/import.err")"
+
+# client TAG ARG...: runs peer_client.py (bounded); sets CLIENT_RC and
+# CLIENT_TOTAL (the messages it got in all).
+CLIENT_RC=
+CLIENT_TOTAL=
+client() {
+	local tag=$1
+	shift
+	run_bounded 40 "$PYTHON3" "$TESTS_SRCDIR/peer_client.py" "$@" \
+		>"$WORK/client.$tag.out" 2>"$WORK/client.$tag.err"
+	CLIENT_RC=$?
+	CLIENT_TOTAL=$(tail -n 1 "$WORK/client.$tag.out")
+	sed "s/^/    [$tag] /" "$WORK/client.$tag.err"
+}
+
+# client_ok TAG ARG...: the client must succeed.
+client_ok() {
+	client "$@"
+	[ "$CLIENT_RC" -eq 0 ] ||
+		fail "peer_client.py $* exited $CLIENT_RC: $(cat "$WORK/client.$1.err")"
+	is_uint "$CLIENT_TOTAL" || fail "peer_client.py $*: printed '$CLIENT_TOTAL', not a count"
+	[ "$CLIENT_TOTAL" -ge "$N" ] ||
+		fail "peer_client.py $*: printed '$CLIENT_TOTAL', expected a count >= $N"
+}
+
+# after_client ID JOB ERRORS: once the client is gone, JOB has no
+# connection, the expected connection_errors, and counted as sent exactly
+# what the client received.
+after_client() {
+	local id=$1 job=$2 errors=$3
+	wait_until 10 '[ "$(num_of "$id" "$job" connections)" -eq 0 ]' ||
+		fail "$job still has $(num_of "$id" "$job" connections) connections after the client left"
+	expect_stat "$id" "$job" connection_errors == "$errors"
+	expect_stat "$id" "$job" messages_sent == "$CLIENT_TOTAL"
+}
+
+# --- (1) our push server, the Python client ------------------------------------
+
+start_daemon a
+start_push a p
+url=ws://127.0.0.1:$PUSH_PORT/
+
+# N messages, each exactly "yo" as text; a ping answered; a normal close
+# (1000, answered with 1000): no connection error, and messages_sent is
+# exactly what the client got, those in flight at the close included.
+client_ok yo "$url" --count "$N" --expect-text yo --ping
+after_client a p 0
+note "ok: the Python client got $CLIENT_TOTAL x 'yo'; no connection error"
+
+# The negative: a client that drops TCP without a close frame is counted
+# as a connection error (so the 0 above means something).
+client_ok abort "$url" --count "$N" --abort
+wait_until 10 '[ "$(num_of a p connection_errors)" -eq 1 ]' ||
+	fail "a dropped connection is not counted: connection_errors $(num_of a p connection_errors)"
+wait_until 10 '[ "$(num_of a p connections)" -eq 0 ]' ||
+	fail "p still has connections after the client dropped"
+# A client expecting another message must notice: the checks bite.
+client bad "$url" --count 10 --expect-text ya --timeout 10
+[ "$CLIENT_RC" -eq 1 ] ||
+	fail "peer_client.py --expect-text ya on 'yo' exited $CLIENT_RC, expected 1"
+stop_job a p
+
+# Binary frames, generated text of 1024 bytes, and a UTF-8 text.
+start_push a pbin --binary
+client_ok bin "ws://127.0.0.1:$PUSH_PORT/" --count "$N" --expect-binary-size 2
+after_client a pbin 0
+stop_job a pbin
+start_push a psize --size 1024
+client_ok size "ws://127.0.0.1:$PUSH_PORT/" --count "$N" --expect-text-size 1024
+after_client a psize 0
+stop_job a psize
+start_push a putf8 --msg 'héllo wörld ✓'
+client_ok utf8 "ws://127.0.0.1:$PUSH_PORT/" --count "$N" --expect-text 'héllo wörld ✓'
+after_client a putf8 0
+stop_job a putf8
+note "ok: binary, --size and UTF-8 messages"
+
+# --- (2) the Python server, our recv job -----------------------------------------
+
+for conns in 1 3; do
+	tag=c$conns
+	want=$((conns * N))
+	# Pings every 0.5 s: a missing pong would close with 1011, and the
+	# reconnection would bring N more messages.
+	start_peer_server "$tag" --messages "$N" --expect-clients "$conns" \
+		--expect-close-code 1001 --expect-path '/feed?x=1' --ping-interval 0.5
+	start_recv a "r$tag" "ws://127.0.0.1:$SERVER_PORT/feed?x=1" --connections "$conns"
+	wait_until 20 '[ "$(num_of a "r$tag" messages_received)" -ge "$want" ]' ||
+		fail "r$tag received $(num_of a "r$tag" messages_received) messages, expected $want"
+	# Idle for a while, across pings: still exactly N a connection.
+	sleep 2
+	expect_stat a "r$tag" messages_received == "$want"
+	expect_stat a "r$tag" connections == "$conns"
+	expect_stat a "r$tag" connection_errors == 0
+	expect_stat a "r$tag" reconnects == 0
+	expect_stat a "r$tag" messages_sent == 0
+	wait_until 5 '[ "$(num_of a "r$tag" messages_received_per_second)" -eq 0 ]' ||
+		fail "r$tag messages_received_per_second stays $(num_of a "r$tag" messages_received_per_second) with nothing arriving"
+	note "ok: r$tag received exactly $want messages on $conns connections"
+	stop_job a "r$tag"
+	peer_server_verdict "$tag"
+done
+
+stop_daemon a
+note "pass"

@@ -8,6 +8,7 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netdb.h>
 
 #include <stdatomic.h>
@@ -28,6 +29,7 @@
 #define RECV_CONNECTIONS_MAX	100000
 #define RECV_BACKOFF_MIN_MS	100
 #define RECV_BACKOFF_MAX_MS	5000
+#define RECV_STABLE_SEC		1	/* open this long: the backoff starts over */
 
 enum {
 	RECV_OPT_NAME = JOB_OPT_NAME,
@@ -59,6 +61,7 @@ struct recv_slot {
 	struct conn		*conn;
 	struct event		*retry;
 	int			 backoff_ms;
+	struct timeval		 opened;	/* zero: not open */
 	int			 connecting;	/* inside conn_connect() */
 };
 
@@ -133,7 +136,22 @@ recv_open(struct conn *c)
 {
 	struct recv_slot	*s = conn_priv(c);
 
-	s->backoff_ms = RECV_BACKOFF_MIN_MS;
+	event_base_gettimeofday_cached(loop_base(s->loop), &s->opened);
+}
+
+/* A server that drops every connection right after the upgrade must not
+ * be hammered: only a connection that lasted resets the backoff. */
+static void
+recv_backoff_update(struct recv_slot *s)
+{
+	struct timeval	now;
+
+	if (s->opened.tv_sec != 0) {
+		event_base_gettimeofday_cached(loop_base(s->loop), &now);
+		if (now.tv_sec - s->opened.tv_sec >= RECV_STABLE_SEC)
+			s->backoff_ms = RECV_BACKOFF_MIN_MS;
+		timerclear(&s->opened);
+	}
 }
 
 static void
@@ -149,6 +167,7 @@ recv_closed(struct conn *c, int failed)
 		recv_slot_free(s);
 		return;
 	}
+	recv_backoff_update(s);
 	tv.tv_sec = s->backoff_ms / 1000;
 	tv.tv_usec = (s->backoff_ms % 1000) * 1000;
 	evtimer_add(s->retry, &tv);

@@ -26,6 +26,7 @@ struct loop {
 	pthread_mutex_t		 mu;
 	STAILQ_HEAD(, loop_task) tasks;
 	struct event		*wake;
+	unsigned char		*scratch;
 };
 
 static struct loop	*loops;		/* workers, then the main loop */
@@ -63,7 +64,8 @@ loop_setup(struct loop *l, int id)
 		return -1;
 	}
 	l->wake = event_new(l->base, -1, 0, loop_run_tasks, l);
-	return l->wake == NULL ? -1 : 0;
+	l->scratch = malloc(LOOP_SCRATCH);
+	return l->wake == NULL || l->scratch == NULL ? -1 : 0;
 }
 
 int
@@ -142,6 +144,7 @@ loop_free(struct loop *l)
 		event_free(l->wake);
 	if (l->base != NULL)
 		event_base_free(l->base);
+	free(l->scratch);
 	pthread_mutex_destroy(&l->mu);
 }
 
@@ -188,6 +191,12 @@ struct loop *
 loop_self(void)
 {
 	return self;
+}
+
+unsigned char *
+loop_scratch(struct loop *l)
+{
+	return l->scratch;
 }
 
 struct event_base *

@@ -31,6 +31,11 @@ struct event_base	*loop_base(struct loop *);
 /* Worker index 0..n-1; the main loop has index n. */
 int			 loop_id(struct loop *);
 
+/* A buffer of LOOP_SCRATCH bytes for the loop's own thread: socket reads
+ * land there and are parsed in place. */
+#define LOOP_SCRATCH		(256 * 1024)
+unsigned char		*loop_scratch(struct loop *);
+
 /*
  * Runs fn(arg) on loop l's thread, soon.  Safe from any thread.  Returns
  * 0, or -1 when out of memory (fn does not run).

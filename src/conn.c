@@ -274,11 +274,10 @@ conn_close(struct conn *c, int code)
 }
 
 void
-conn_close_job(struct job *j, struct loop *l, int code)
+conn_close_job(struct job *j, int code)
 {
 	struct conn	*c, *next;
 
-	(void)l;
 	for (c = LIST_FIRST(&conns_here); c != NULL; c = next) {
 		next = LIST_NEXT(c, entry);
 		if (c->job == j)
@@ -385,7 +384,8 @@ conn_after_frames(struct conn *c, int code)
 			conn_free_when_flushed(c);
 		else
 			conn_timer_set(c, CONN_CLOSE_TIMEOUT);
-	}
+	} else
+		conn_pace_input(c);
 }
 
 static void
@@ -497,11 +497,7 @@ conn_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 	counter_add(c->slot, CTR_bytes_received, (uint64_t)n);
 	code = ws_reader_feed(&c->reader, loop_scratch(c->loop), (size_t)n,
 	    &conn_reader_ops, c);
-	if (code != 0 || c->close_received) {
-		conn_after_frames(c, code);
-		return;
-	}
-	conn_pace_input(c);
+	conn_after_frames(c, code);
 }
 
 static void
@@ -518,13 +514,9 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 			return;
 	}
 	code = conn_read_frames(c, in);
-	if (code != 0 || c->close_received) {
-		conn_after_frames(c, code);
+	if (code == 0 && c->state == CONN_OPEN && conn_raw_start(c) == -1)
 		return;
-	}
-	if (c->state == CONN_OPEN && conn_raw_start(c) == -1)
-		return;
-	conn_pace_input(c);
+	conn_after_frames(c, code);
 }
 
 /*

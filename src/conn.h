@@ -40,8 +40,8 @@ struct conn	*conn_connect(struct job *, struct loop *,
 /* Starts the closing handshake with code (or drops a connection that is
  * not open yet). */
 void		 conn_close(struct conn *, int code);
-/* Closes every connection of job on loop l (a job being stopped). */
-void		 conn_close_job(struct job *, struct loop *l, int code);
+/* Closes every connection of job on the calling worker's loop. */
+void		 conn_close_job(struct job *, int code);
 
 void		*conn_priv(struct conn *);
 /* The job's counters on this connection's worker. */

@@ -169,7 +169,8 @@ job_stop(struct job *j)
 		return;
 	j->state = JOB_STOPPING;
 	atomic_store(&j->stopping, 1);
-	j->kind->stop(j);
+	if (j->kind->stop != NULL)
+		j->kind->stop(j);
 	for (i = 0; i < loop_nworkers(); i++) {
 		job_ref(j);
 		if (loop_post(loop_worker(i), job_worker_stop_task, j) == -1)

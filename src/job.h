@@ -41,7 +41,7 @@ struct job_kind {
 	int	(*prepare)(struct job *, const struct args *, char *, size_t);
 	/* Starts listening or connecting; main loop. */
 	int	(*start)(struct job *, char *, size_t);
-	/* Stops accepting or connecting; main loop. */
+	/* Stops accepting or connecting; main loop.  May be NULL. */
 	void	(*stop)(struct job *);
 	/* Closes the job's connections on the calling worker loop. */
 	void	(*worker_stop)(struct job *, struct loop *);

@@ -365,7 +365,8 @@ push_stop(struct job *j)
 static void
 push_worker_stop(struct job *j, struct loop *l)
 {
-	conn_close_job(j, l, WS_CLOSE_GOING_AWAY);
+	(void)l;
+	conn_close_job(j, WS_CLOSE_GOING_AWAY);
 }
 
 static void

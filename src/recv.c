@@ -247,12 +247,6 @@ recv_start(struct job *j, char *err, size_t errlen)
 }
 
 static void
-recv_stop(struct job *j)
-{
-	(void)j;		/* the slots stop on their workers */
-}
-
-static void
 recv_worker_stop(struct job *j, struct loop *l)
 {
 	struct recv_slot	*s, *next;
@@ -290,7 +284,7 @@ const struct job_kind job_kind_recv = {
 	.max_pos = 1,
 	.prepare = recv_prepare,
 	.start = recv_start,
-	.stop = recv_stop,
+	.stop = NULL,		/* the slots stop on their workers */
 	.worker_stop = recv_worker_stop,
 	.free = recv_free,
 	.target = recv_target,

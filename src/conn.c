@@ -308,16 +308,6 @@ conn_opened(struct conn *c)
 }
 
 static void
-on_message(void *arg, int opcode, uint64_t len)
-{
-	struct conn	*c = arg;
-
-	(void)opcode;
-	(void)len;
-	counter_add(c->slot, CTR_messages_received, 1);
-}
-
-static void
 on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 {
 	struct conn	*c = arg;
@@ -341,9 +331,21 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 }
 
 static const struct ws_reader_ops conn_reader_ops = {
-	.message = on_message,
 	.control = on_control,
 };
+
+/* Messages are counted once a feed, from the reader's own count. */
+static int
+conn_feed(struct conn *c, uint8_t *p, size_t n)
+{
+	uint64_t	before = c->reader.messages;
+	int		code;
+
+	code = ws_reader_feed(&c->reader, p, n, &conn_reader_ops, c);
+	counter_add(c->slot, CTR_messages_received,
+	    c->reader.messages - before);
+	return code;
+}
 
 /* Feeds the input to the frame reader chunk by chunk, without copying. */
 static int
@@ -359,8 +361,7 @@ conn_read_frames(struct conn *c, struct evbuffer *in)
 			n = CONN_PEEK_VECS;
 		total = 0;
 		for (i = 0; i < n && code == 0; i++) {
-			code = ws_reader_feed(&c->reader, v[i].iov_base,
-			    v[i].iov_len, &conn_reader_ops, c);
+			code = conn_feed(c, v[i].iov_base, v[i].iov_len);
 			total += v[i].iov_len;
 		}
 		evbuffer_drain(in, total);
@@ -495,8 +496,7 @@ conn_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	counter_add(c->slot, CTR_bytes_received, (uint64_t)n);
-	code = ws_reader_feed(&c->reader, loop_scratch(c->loop), (size_t)n,
-	    &conn_reader_ops, c);
+	code = conn_feed(c, loop_scratch(c->loop), (size_t)n);
 	conn_after_frames(c, code);
 }
 

@@ -76,6 +76,7 @@ reader_frame_end(struct ws_reader *r, const struct ws_reader_ops *ops,
 	opcode = r->msg_opcode;
 	len = r->msg_len;
 	r->msg_opcode = 0;
+	r->messages++;
 	if (ops->message != NULL)
 		ops->message(arg, opcode, len);
 	return 0;
@@ -232,17 +233,109 @@ reader_payload(struct ws_reader *r, uint8_t *p, size_t n, size_t *used,
 	return 0;
 }
 
+/*
+ * Short text is nearly always ASCII; a byte loop answers that before the
+ * general validator is called.
+ */
+static int
+reader_text_valid(const uint8_t *p, size_t n)
+{
+	uint8_t	acc = 0;
+	size_t	i;
+
+	if (n <= 16) {
+		for (i = 0; i < n; i++)
+			acc |= p[i];
+		if (acc < 0x80)
+			return 1;
+	}
+	return ws_utf8_valid(p, n);
+}
+
+/*
+ * Length of the whole, final, unfragmented TEXT or BINARY frame at p with
+ * a 7- or 16-bit length and the masking our role expects, or 0 when p
+ * holds anything else.  *hlen and *len describe the frame.
+ */
+static size_t
+reader_run_frame(const struct ws_reader *r, const uint8_t *p, size_t n,
+    size_t *hlen, uint64_t *len)
+{
+	size_t	mlen = r->role == WS_ROLE_SERVER ? 4 : 0;
+	uint8_t	op = p[0] ^ 0x80;	/* FIN set, no RSV bit */
+
+	if (op != WS_OP_TEXT && op != WS_OP_BINARY)
+		return 0;
+	if ((p[1] >> 7) != (mlen != 0))
+		return 0;
+	*len = p[1] & 0x7f;
+	*hlen = 2 + mlen;
+	if (*len == 126) {
+		if (n < 4)
+			return 0;
+		*len = (uint64_t)p[2] << 8 | p[3];
+		if (*len < 126)		/* not minimal: the general path says so */
+			return 0;
+		*hlen += 2;
+	} else if (*len == 127)
+		return 0;
+	if (n < *hlen || n - *hlen < *len ||
+	    (r->max_message != 0 && *len > r->max_message))
+		return 0;
+	return *hlen + (size_t)*len;
+}
+
+/*
+ * The common case, a stream of whole small messages, taken in one loop with
+ * the same checks as the general path makes; the first frame that is
+ * anything else (split, fragmented, control, too big, wrongly masked) is
+ * left to the general path.  Works only between messages, with no partial
+ * header pending.  Returns the bytes taken.
+ */
+static size_t
+reader_run(struct ws_reader *r, uint8_t *p, size_t n,
+    const struct ws_reader_ops *ops, void *arg, int *code)
+{
+	uint64_t	len;
+	size_t		off = 0, flen, hlen;
+	uint8_t		*pl;
+	int		op;
+
+	if (r->hbuf_len != 0 || r->msg_opcode != 0)
+		return 0;
+	while (n - off >= 2 &&
+	    (flen = reader_run_frame(r, p + off, n - off, &hlen, &len)) > 0) {
+		op = p[off] & 0x0f;
+		pl = p + off + hlen;
+		if (r->role == WS_ROLE_SERVER)
+			ws_mask(pl, (size_t)len, pl - 4, 0);
+		if (op == WS_OP_TEXT && !reader_text_valid(pl, (size_t)len)) {
+			/* Unmasked already: the general path can't retry. */
+			*code = WS_CLOSE_BAD_DATA;
+			return off;
+		}
+		if (ops->data != NULL && len > 0)
+			ops->data(arg, op, pl, (size_t)len);
+		r->messages++;
+		if (ops->message != NULL)
+			ops->message(arg, op, len);
+		off += flen;
+	}
+	return off;
+}
+
 int
 ws_reader_feed(struct ws_reader *r, uint8_t *p, size_t n,
     const struct ws_reader_ops *ops, void *arg)
 {
 	size_t	used;
-	int	code;
+	int	code = 0;
 
 	while (n > 0 && !r->closed) {
 		if (r->in_payload)
 			code = reader_payload(r, p, n, &used, ops, arg);
-		else
+		else if ((used = reader_run(r, p, n, ops, arg, &code)) == 0 &&
+		    code == 0)
 			code = reader_header(r, p, n, &used, ops, arg);
 		if (code != 0)
 			return code;

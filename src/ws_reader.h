@@ -40,6 +40,7 @@ struct ws_reader {
 	enum ws_role	role;
 	uint64_t	max_message;	/* 0: no limit */
 	int		closed;		/* a CLOSE frame was delivered */
+	uint64_t	messages;	/* data messages completed so far */
 
 	/* current frame */
 	int		in_payload;	/* header done, payload bytes due */

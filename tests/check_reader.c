@@ -960,6 +960,45 @@ START_TEST(test_utf8_truncated)
 END_TEST
 
 /* Callbacks may be missing one by one; nothing else changes. */
+/*
+ * Whole small messages take a fast path, anything else the general one:
+ * the reader's own count must agree with the message callbacks however the
+ * stream mixes them and however it is cut.
+ */
+START_TEST(test_message_count)
+{
+	enum ws_role		role = _i ? WS_ROLE_SERVER : WS_ROLE_CLIENT;
+	struct ws_reader	r;
+	uint8_t			big[300];
+	size_t			k, step, n, messages;
+
+	memset(big, 'b', sizeof(big));
+	s_reset();
+	for (k = 0; k < 50; k++) {
+		s_text(role, 1, WS_OP_TEXT, "yo");
+		s_frame(role, 1, WS_OP_BINARY, big, sizeof(big));
+		s_text(role, 0, WS_OP_TEXT, "fr");
+		s_text(role, 1, WS_OP_PING, "p");
+		s_text(role, 1, WS_OP_CONT, "ag");
+		s_text(role, 1, WS_OP_TEXT, "");
+	}
+	for (step = 1; step <= st.len; step = step * 3 + 1) {
+		memcpy(work, st.buf, st.len);
+		rec_reset(&rec_a);
+		ws_reader_init(&r, role, 0);
+		for (k = 0; k < st.len; k += n) {
+			n = st.len - k < step ? st.len - k : step;
+			ck_assert_int_eq(ws_reader_feed(&r, work + k, n,
+			    &ops_all, &rec_a), 0);
+		}
+		for (messages = 0, k = 0; k < rec_a.nev; k++)
+			messages += rec_a.ev[k].kind == EV_MESSAGE;
+		ck_assert_uint_eq(messages, 200);
+		ck_assert_uint_eq(r.messages, 200);
+	}
+}
+END_TEST
+
 START_TEST(test_null_callbacks)
 {
 	static const struct ws_reader_ops	only_data = { .data = on_data };
@@ -1027,6 +1066,7 @@ reader_suite(void)
 	tcase_add_loop_test(tc, test_long_frames, 0, 2);
 	tcase_add_loop_test(tc, test_empty_messages, 0, 2);
 	tcase_add_loop_test(tc, test_control_125, 0, 2);
+	tcase_add_loop_test(tc, test_message_count, 0, 2);
 	tcase_add_test(tc, test_null_callbacks);
 	tcase_add_test(tc, test_empty_feeds);
 	suite_add_tcase(s, tc);

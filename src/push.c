@@ -198,14 +198,15 @@ push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 static void
 push_count_sent(struct conn *c, struct push_conn *pc)
 {
-	uint64_t	done = conn_written(c) - pc->data_start;
+	uint64_t	start = pc->data_start + conn_control_queued(c);
 	uint64_t	msgs;
 
-	/* A queued control frame is taken as written until it is: the count
-	 * may lag behind the truth but never runs ahead of it. */
-	if (done < conn_control_queued(c))
+	/* Nothing until the 101 is out.  A queued control frame is taken as
+	 * written until it is: the count may lag behind the truth but never
+	 * runs ahead of it. */
+	if (conn_written(c) < start)
 		return;
-	msgs = (done - conn_control_queued(c)) / pc->burst->frame_len;
+	msgs = (conn_written(c) - start) / pc->burst->frame_len;
 	if (msgs > pc->counted) {
 		counter_add(conn_slot(c), CTR_messages_sent, msgs - pc->counted);
 		pc->counted = msgs;

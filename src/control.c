@@ -14,11 +14,11 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 
 #include "cmd.h"
 #include "cmd_parse.h"
 #include "control.h"
+#include "listener.h"
 #include "log.h"
 #include "loop.h"
 #include "paths.h"
@@ -34,7 +34,7 @@ struct control_client {
 };
 
 static LIST_HEAD(, control_client) clients = LIST_HEAD_INITIALIZER(clients);
-static struct evconnlistener	*control_lev;
+static struct listener		*control_lev;
 static char			*control_path;
 
 static void
@@ -153,15 +153,11 @@ control_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-control_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+control_accept_cb(evutil_socket_t fd, void *arg)
 {
 	struct control_client	*cc;
 	struct timeval		 tv = { CONTROL_IDLE_TIMEOUT, 0 };
 
-	(void)lev;
-	(void)sa;
-	(void)salen;
 	(void)arg;
 	if ((cc = calloc(1, sizeof(*cc))) == NULL ||
 	    (cc->bev = bufferevent_socket_new(loop_base(loop_main()), fd,
@@ -248,9 +244,9 @@ control_listen(const char *path)
 	}
 	/* The mode is set at creation, so no one can connect in between. */
 	old = umask(0777 & ~CONTROL_SOCKET_MODE);
-	control_lev = evconnlistener_new_bind(loop_base(loop_main()),
-	    control_accept_cb, NULL, LEV_OPT_CLOSE_ON_FREE |
-	    LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&sun, sizeof(sun));
+	control_lev = listener_new(loop_base(loop_main()),
+	    (struct sockaddr *)&sun, sizeof(sun), 16, control_accept_cb, NULL,
+	    "control socket");
 	umask(old);
 	if (control_lev == NULL) {
 		log_warn("cannot listen on %s", path);
@@ -267,7 +263,7 @@ control_shutdown(void)
 	while (!LIST_EMPTY(&clients))
 		control_client_free(LIST_FIRST(&clients));
 	if (control_lev != NULL) {
-		evconnlistener_free(control_lev);
+		listener_free(control_lev);
 		control_lev = NULL;
 	}
 	if (control_path != NULL) {

@@ -135,8 +135,12 @@ metrics_start(const char *addr)
 
 	if ((fd = metrics_listen(addr)) == -1)
 		return -1;
+	/* Auto picks epoll: select() would refuse every descriptor past
+	 * FD_SETSIZE, and a daemon holding thousands of connections has
+	 * nothing lower left. */
 	metrics_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, metrics_handler, NULL,
+	    MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL, metrics_handler,
+	    NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 	    MHD_OPTION_END);

@@ -18,11 +18,11 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/listener.h>
 
 #include "conn.h"
 #include "counters.h"
 #include "job.h"
+#include "listener.h"
 #include "log.h"
 #include "loop.h"
 #include "sockaddr.h"
@@ -66,7 +66,7 @@ struct push {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	char			 target[SOCKADDR_STR_MAX];
-	struct evconnlistener	*listener;
+	struct listener		*listener;
 	struct push_burst	*burst;
 };
 
@@ -293,15 +293,11 @@ push_accept_task(void *arg)
 }
 
 static void
-push_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+push_accept_cb(evutil_socket_t fd, void *arg)
 {
 	struct job		*j = arg;
 	struct push_accept	*pa;
 
-	(void)lev;
-	(void)sa;
-	(void)salen;
 	if ((pa = malloc(sizeof(*pa))) == NULL) {
 		log_warn("%s: malloc", __func__);
 		evutil_closesocket(fd);
@@ -317,16 +313,6 @@ push_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 }
 
-static void
-push_accept_error_cb(struct evconnlistener *lev, void *arg)
-{
-	struct job	*j = arg;
-
-	(void)lev;
-	/* Out of descriptors, usually: the listener goes on. */
-	log_warn("job %s: accept", j->name);
-}
-
 static int
 push_start(struct job *j, char *err, size_t errlen)
 {
@@ -334,18 +320,19 @@ push_start(struct job *j, char *err, size_t errlen)
 	struct sockaddr_storage ss;
 	socklen_t	 sslen = sizeof(ss);
 
-	p->listener = evconnlistener_new_bind(loop_base(loop_main()),
-	    push_accept_cb, j, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 1024, (struct sockaddr *)&p->ss,
-	    (int)p->sslen);
+	char		 name[128];
+
+	snprintf(name, sizeof(name), "job %s", j->name);
+	p->listener = listener_new(loop_base(loop_main()),
+	    (struct sockaddr *)&p->ss, p->sslen, SOMAXCONN, push_accept_cb, j,
+	    name);
 	if (p->listener == NULL) {
 		snprintf(err, errlen, "cannot listen on %s: %s", p->target,
 		    strerror(errno));
 		return -1;
 	}
-	evconnlistener_set_error_cb(p->listener, push_accept_error_cb);
 	/* With --port 0 the system picked the port: show the real one. */
-	if (getsockname(evconnlistener_get_fd(p->listener),
+	if (getsockname(listener_fd(p->listener),
 	    (struct sockaddr *)&ss, &sslen) == 0)
 		sockaddr_str((struct sockaddr *)&ss, p->target,
 		    sizeof(p->target));
@@ -358,7 +345,7 @@ push_stop(struct job *j)
 	struct push	*p = j->priv;
 
 	if (p->listener != NULL) {
-		evconnlistener_free(p->listener);
+		listener_free(p->listener);
 		p->listener = NULL;
 	}
 }

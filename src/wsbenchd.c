@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #include <errno.h>
@@ -136,6 +137,23 @@ load_config(const struct options *o, int check)
 	return errors == 0 ? 0 : -1;
 }
 
+/* Every connection is a descriptor: allow as many as the hard limit does. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("%s: setrlimit", __func__);
+		return;
+	}
+	log_info("descriptor limit raised to %llu",
+	    (unsigned long long)rl.rlim_cur);
+}
+
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -241,6 +259,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Reloading is not there yet: a stray SIGHUP must not kill jobs. */
 	signal(SIGHUP, SIG_IGN);
+	raise_fd_limit();
 	if (loops_init(o.threads) == -1 || loops_start() == -1)
 		return 1;
 	if (paths_socket_dir(o.socket) == -1 || control_listen(o.socket) == -1) {

@@ -330,7 +330,32 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 	}
 }
 
+static void
+on_data(void *arg, int opcode, const uint8_t *p, size_t n)
+{
+	struct conn	*c = arg;
+
+	if (!c->close_sent)
+		c->ops->data(c, opcode, p, n);
+}
+
+static void
+on_message(void *arg, int opcode, uint64_t len)
+{
+	struct conn	*c = arg;
+
+	if (!c->close_sent)
+		c->ops->message(c, opcode, len);
+}
+
+/* Jobs that only count messages take no call per message. */
 static const struct ws_reader_ops conn_reader_ops = {
+	.control = on_control,
+};
+
+static const struct ws_reader_ops conn_reader_ops_messages = {
+	.data = on_data,
+	.message = on_message,
 	.control = on_control,
 };
 
@@ -341,7 +366,8 @@ conn_feed(struct conn *c, uint8_t *p, size_t n)
 	uint64_t	before = c->reader.messages;
 	int		code;
 
-	code = ws_reader_feed(&c->reader, p, n, &conn_reader_ops, c);
+	code = ws_reader_feed(&c->reader, p, n, c->ops->message != NULL ?
+	    &conn_reader_ops_messages : &conn_reader_ops, c);
 	counter_add(c->slot, CTR_messages_received,
 	    c->reader.messages - before);
 	return code;

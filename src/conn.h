@@ -27,6 +27,14 @@ struct conn_ops {
 	void	(*writable)(struct conn *);
 	/* The connection is about to be freed; failed: not a clean close. */
 	void	(*closed)(struct conn *, int failed);
+	/*
+	 * Payload of the data message being received, in order and in
+	 * pieces, out of a buffer that is reused once this returns; then
+	 * the message's end.  Not called once a close was sent.  Both or
+	 * neither: NULL spares the receive path a call per message.
+	 */
+	void	(*data)(struct conn *, int opcode, const uint8_t *p, size_t n);
+	void	(*message)(struct conn *, int opcode, uint64_t len);
 };
 
 /* Server side: takes over an accepted socket. */

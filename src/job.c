@@ -13,6 +13,7 @@
 static const struct job_kind *const job_kinds[] = {
 	&job_kind_push,
 	&job_kind_recv,
+	&job_kind_echo,
 };
 #define JOB_NKINDS	(sizeof(job_kinds) / sizeof(job_kinds[0]))
 
@@ -29,8 +30,8 @@ job_kind_find(const char *name, char *err, size_t errlen)
 	for (i = 0; i < JOB_NKINDS; i++)
 		if (strcmp(job_kinds[i]->name, name) == 0)
 			return job_kinds[i];
-	snprintf(err, errlen, "unknown job kind '%s' (valid: push recv)",
-	    name);
+	snprintf(err, errlen,
+	    "unknown job kind '%s' (valid: push recv echo)", name);
 	return NULL;
 }
 
@@ -113,7 +114,8 @@ job_create(int argc, char **argv, int check, struct job **jobp, char *err,
 
 	*jobp = NULL;
 	if (argc < 1) {
-		snprintf(err, errlen, "missing job kind (valid: push recv)");
+		snprintf(err, errlen,
+		    "missing job kind (valid: push recv echo)");
 		return -1;
 	}
 	if ((kind = job_kind_find(argv[0], err, errlen)) == NULL)

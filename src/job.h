@@ -1,9 +1,9 @@
 /*
- * Jobs: named push servers and recv clients living in the daemon.  A job is
- * created and stopped on the main loop; its connections live on worker
- * loops.  Every holder of a job (the main loop's list, each connection, each
- * task posted about it) keeps a reference; the last one to let go frees it
- * on the main loop.
+ * Jobs: named push and echo servers and recv clients living in the
+ * daemon.  A job is created and stopped on the main loop; its connections
+ * live on worker loops.  Every holder of a job (the main loop's list, each
+ * connection, each task posted about it) keeps a reference; the last one
+ * to let go frees it on the main loop.
  */
 #ifndef JOB_H
 #define JOB_H
@@ -70,6 +70,7 @@ TAILQ_HEAD(job_list, job);
 
 extern const struct job_kind job_kind_push;
 extern const struct job_kind job_kind_recv;
+extern const struct job_kind job_kind_echo;
 
 /*
  * Creates and starts a job of the kind named by argv[0] from the rest of

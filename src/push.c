@@ -7,11 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +17,9 @@
 #include "conn.h"
 #include "counters.h"
 #include "job.h"
-#include "listener.h"
 #include "log.h"
 #include "loop.h"
-#include "sockaddr.h"
+#include "server.h"
 #include "ws_frame.h"
 #include "ws_utf8.h"
 
@@ -36,21 +30,21 @@
 enum {
 	PUSH_OPT_NAME = JOB_OPT_NAME,
 	PUSH_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
+	PUSH_OPT_PORT = SERVER_OPT_PORT,
+	PUSH_OPT_BIND = SERVER_OPT_BIND,
 	PUSH_OPT_MSG,
 	PUSH_OPT_SIZE,
-	PUSH_OPT_BINARY,
-	PUSH_OPT_PORT,
-	PUSH_OPT_BIND
+	PUSH_OPT_BINARY
 };
 
 static const struct args_opt push_opts[] = {
 	[PUSH_OPT_NAME] =	{ "--name", 1 },
 	[PUSH_OPT_MAX_MESSAGE] = { "--max-message", 1 },
+	[PUSH_OPT_PORT] =	{ "--port", 1 },
+	[PUSH_OPT_BIND] =	{ "--bind", 1 },
 	[PUSH_OPT_MSG] =	{ "--msg", 1 },
 	[PUSH_OPT_SIZE] =	{ "--size", 1 },
 	[PUSH_OPT_BINARY] =	{ "--binary", 0 },
-	[PUSH_OPT_PORT] =	{ "--port", 1 },
-	[PUSH_OPT_BIND] =	{ "--bind", 1 },
 	{ NULL, 0 }
 };
 
@@ -63,10 +57,7 @@ struct push_burst {
 };
 
 struct push {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	char			 target[SOCKADDR_STR_MAX];
-	struct listener		*listener;
+	struct server		 srv;		/* first, as server.h says */
 	struct push_burst	*burst;
 };
 
@@ -74,11 +65,6 @@ struct push_conn {
 	struct push_burst	*burst;
 	uint64_t		 data_start;	/* output bytes before data */
 	uint64_t		 counted;	/* messages counted so far */
-};
-
-struct push_accept {
-	struct job	*job;
-	int		 fd;
 };
 
 static void
@@ -169,28 +155,21 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 	return 0;
 }
 
+static void	push_accept(struct job *, int);
+
 static int
 push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
 	struct push	*p;
-	unsigned long	 port;
-	const char	*bind = a->value[PUSH_OPT_BIND];
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	j->priv = p;
-	if (args_uint(push_opts, a, PUSH_OPT_PORT, 0, 65535, 8008, &port, err,
-	    errlen) == -1)
+	p->srv.accept = push_accept;
+	if (server_prepare(&p->srv, push_opts, a, err, errlen) == -1)
 		return -1;
-	if (sockaddr_parse(bind != NULL ? bind : "127.0.0.1", (uint16_t)port,
-	    &p->ss, &p->sslen) == -1) {
-		snprintf(err, errlen, "--bind: '%s' is not an IPv4 or IPv6 "
-		    "address", bind);
-		return -1;
-	}
-	sockaddr_str((struct sockaddr *)&p->ss, p->target, sizeof(p->target));
 	return push_message(p, a, err, errlen);
 }
 
@@ -269,92 +248,21 @@ static const struct conn_ops push_conn_ops = {
 
 /* On the worker that will own the connection. */
 static void
-push_accept_task(void *arg)
+push_accept(struct job *j, int fd)
 {
-	struct push_accept	*pa = arg;
-	struct job		*j = pa->job;
 	struct push		*p = j->priv;
 	struct push_conn	*pc;
 
-	if (atomic_load(&j->stopping) ||
-	    (pc = calloc(1, sizeof(*pc))) == NULL) {
-		evutil_closesocket(pa->fd);
-	} else {
-		pc->burst = p->burst;
-		atomic_fetch_add(&pc->burst->refs, 1);
-		if (conn_accept(j, loop_self(), pa->fd, &push_conn_ops,
-		    pc) == NULL) {
-			push_burst_unref(pc->burst);
-			free(pc);
-		}
-	}
-	job_unref(j);
-	free(pa);
-}
-
-static void
-push_accept_cb(evutil_socket_t fd, void *arg)
-{
-	struct job		*j = arg;
-	struct push_accept	*pa;
-
-	if ((pa = malloc(sizeof(*pa))) == NULL) {
-		log_warn("%s: malloc", __func__);
+	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
-	pa->job = j;
-	pa->fd = fd;
-	job_ref(j);
-	if (loop_post(job_next_worker(j), push_accept_task, pa) == -1) {
-		job_unref(j);
-		evutil_closesocket(fd);
-		free(pa);
+	pc->burst = p->burst;
+	atomic_fetch_add(&pc->burst->refs, 1);
+	if (conn_accept(j, loop_self(), fd, &push_conn_ops, pc) == NULL) {
+		push_burst_unref(pc->burst);
+		free(pc);
 	}
-}
-
-static int
-push_start(struct job *j, char *err, size_t errlen)
-{
-	struct push	*p = j->priv;
-	struct sockaddr_storage ss;
-	socklen_t	 sslen = sizeof(ss);
-
-	char		 name[128];
-
-	snprintf(name, sizeof(name), "job %s", j->name);
-	p->listener = listener_new(loop_base(loop_main()),
-	    (struct sockaddr *)&p->ss, p->sslen, SOMAXCONN, push_accept_cb, j,
-	    name);
-	if (p->listener == NULL) {
-		snprintf(err, errlen, "cannot listen on %s: %s", p->target,
-		    strerror(errno));
-		return -1;
-	}
-	/* With --port 0 the system picked the port: show the real one. */
-	if (getsockname(listener_fd(p->listener),
-	    (struct sockaddr *)&ss, &sslen) == 0)
-		sockaddr_str((struct sockaddr *)&ss, p->target,
-		    sizeof(p->target));
-	return 0;
-}
-
-static void
-push_stop(struct job *j)
-{
-	struct push	*p = j->priv;
-
-	if (p->listener != NULL) {
-		listener_free(p->listener);
-		p->listener = NULL;
-	}
-}
-
-static void
-push_worker_stop(struct job *j, struct loop *l)
-{
-	(void)l;
-	conn_close_job(j, WS_CLOSE_GOING_AWAY);
 }
 
 static void
@@ -364,18 +272,10 @@ push_free(struct job *j)
 
 	if (p == NULL)
 		return;
-	push_stop(j);
+	server_job_stop(j);
 	if (p->burst != NULL)
 		push_burst_unref(p->burst);
 	free(p);
-}
-
-static const char *
-push_target(const struct job *j)
-{
-	const struct push	*p = j->priv;
-
-	return p->target;
 }
 
 const struct job_kind job_kind_push = {
@@ -384,9 +284,9 @@ const struct job_kind job_kind_push = {
 	.min_pos = 0,
 	.max_pos = 0,
 	.prepare = push_prepare,
-	.start = push_start,
-	.stop = push_stop,
-	.worker_stop = push_worker_stop,
+	.start = server_job_start,
+	.stop = server_job_stop,
+	.worker_stop = server_job_worker_stop,
 	.free = push_free,
-	.target = push_target,
+	.target = server_job_target,
 };

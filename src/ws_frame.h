@@ -28,6 +28,7 @@
 #define WS_CLOSE_NO_STATUS	1005	/* never sent: "no code in the frame" */
 #define WS_CLOSE_BAD_DATA	1007
 #define WS_CLOSE_TOO_BIG	1009
+#define WS_CLOSE_INTERNAL	1011
 
 struct ws_frame_hdr {
 	uint8_t		fin;		/* 0 or 1 */

@@ -60,7 +60,7 @@ bad "start: bad URL 'ws://127\.0\.0\.1:0/'.*port.*" start recv ws://127.0.0.1:0/
 bad "start: bad URL ''.*" start recv ''
 bad "start: .*(URL|missing argument).*" start recv
 # Unknown options, with the valid ones listed.
-bad "start: unknown option --foo \(valid: .*--msg .*--size .*--port .*\)" \
+bad "start: unknown option --foo \(valid: .*--port .*--msg .*--size .*\)" \
 	start push --foo
 bad "start: unknown option --foo \(valid: .*--connections.*\)" \
 	start recv "$url" --foo
@@ -68,7 +68,7 @@ bad "stats: unknown option --foo .*" stats --foo
 bad "start: .*--port.*value.*" start push --port
 bad "start: --port: .*65536.*" start push --port 65536
 bad "start: --connections: .*0.*" start recv "$url" --connections 0
-bad "start: unknown job kind 'pull' \(valid: push recv\)" start pull
+bad "start: unknown job kind 'pull' \(valid: push recv echo\)" start pull
 # Unknown commands, with the valid ones listed.
 bad "unknown command 'bogus' \(valid: $valid_cmds\)" bogus
 bad "unknown command 'START' \(valid: $valid_cmds\)" START push

@@ -1,0 +1,131 @@
+/*
+ * The echo job: a WebSocket server that sends every message back as it
+ * came, text as text and binary as binary, in one frame whatever the
+ * fragmentation it arrived in.  The payload is gathered while the message
+ * arrives (the reader hands it out in pieces, from a buffer that is reused)
+ * and then moved, not copied, into the output behind its header.  A client
+ * that sends faster than it reads has its input paused by the connection
+ * once the output passes its bound, so memory stays bounded.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <event2/buffer.h>
+
+#include "conn.h"
+#include "counters.h"
+#include "job.h"
+#include "loop.h"
+#include "server.h"
+#include "ws_frame.h"
+
+enum {
+	ECHO_OPT_NAME = JOB_OPT_NAME,
+	ECHO_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
+	ECHO_OPT_PORT = SERVER_OPT_PORT,
+	ECHO_OPT_BIND = SERVER_OPT_BIND
+};
+
+static const struct args_opt echo_opts[] = {
+	[ECHO_OPT_NAME] =	{ "--name", 1 },
+	[ECHO_OPT_MAX_MESSAGE] = { "--max-message", 1 },
+	[ECHO_OPT_PORT] =	{ "--port", 1 },
+	[ECHO_OPT_BIND] =	{ "--bind", 1 },
+	{ NULL, 0 }
+};
+
+struct echo {
+	struct server	srv;		/* first, as server.h says */
+};
+
+static void
+echo_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
+{
+	struct evbuffer	*msg = conn_priv(c);
+
+	(void)opcode;
+	evbuffer_add(msg, p, n);
+}
+
+static void
+echo_message(struct conn *c, int opcode, uint64_t len)
+{
+	struct evbuffer	*msg = conn_priv(c), *out = conn_output(c);
+	uint8_t		 hdr[WS_FRAME_HDR_MAX];
+	size_t		 hlen;
+
+	hlen = ws_frame_encode_hdr(hdr, 1, opcode, len, NULL);
+	if (evbuffer_add(out, hdr, hlen) == -1 ||
+	    evbuffer_add_buffer(out, msg) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
+	counter_add(conn_slot(c), CTR_messages_sent, 1);
+}
+
+static void
+echo_closed(struct conn *c, int failed)
+{
+	(void)failed;
+	evbuffer_free(conn_priv(c));
+}
+
+static const struct conn_ops echo_conn_ops = {
+	.closed = echo_closed,
+	.data = echo_data,
+	.message = echo_message,
+};
+
+/* On the worker that will own the connection. */
+static void
+echo_accept(struct job *j, int fd)
+{
+	struct evbuffer	*msg;
+
+	if ((msg = evbuffer_new()) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	if (conn_accept(j, loop_self(), fd, &echo_conn_ops, msg) == NULL)
+		evbuffer_free(msg);
+}
+
+static int
+echo_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
+{
+	struct echo	*e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->priv = e;
+	e->srv.accept = echo_accept;
+	return server_prepare(&e->srv, echo_opts, a, err, errlen);
+}
+
+static void
+echo_free(struct job *j)
+{
+	struct echo	*e = j->priv;
+
+	if (e == NULL)
+		return;
+	server_job_stop(j);
+	free(e);
+}
+
+const struct job_kind job_kind_echo = {
+	.name = "echo",
+	.opts = echo_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.prepare = echo_prepare,
+	.start = server_job_start,
+	.stop = server_job_stop,
+	.worker_stop = server_job_worker_stop,
+	.free = echo_free,
+	.target = server_job_target,
+};

@@ -1,0 +1,45 @@
+/*
+ * What the server kinds (push, echo) share: --port and --bind, a listening
+ * socket on the main loop, and accepted sockets handed round-robin to the
+ * worker loops, where the kind makes them connections.
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include <sys/socket.h>
+
+#include "args.h"
+#include "sockaddr.h"
+
+struct job;
+struct listener;
+struct loop;
+
+/* Options every server kind has, right after the JOB_OPT_*. */
+#define SERVER_OPT_PORT		2	/* --port N (0: the system picks) */
+#define SERVER_OPT_BIND		3	/* --bind ADDR */
+#define SERVER_PORT_DEFAULT	8008
+
+/* A server kind's j->priv begins with its struct server. */
+struct server {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 target[SOCKADDR_STR_MAX];
+	struct listener		*listener;
+	/* On the worker that is to own it: makes fd a connection of the
+	 * job, or closes it. */
+	void			(*accept)(struct job *, int fd);
+};
+
+/* Reads --port and --bind (opts are the kind's). */
+int		 server_prepare(struct server *, const struct args_opt *opts,
+		    const struct args *, char *err, size_t errlen);
+/* Job kind operations for a kind whose j->priv begins with its server:
+ * listen, stop listening (connections stay), name the address, and close
+ * 1001 to every connection on the calling worker. */
+int		 server_job_start(struct job *, char *err, size_t errlen);
+void		 server_job_stop(struct job *);
+const char	*server_job_target(const struct job *);
+void		 server_job_worker_stop(struct job *, struct loop *);
+
+#endif

@@ -74,7 +74,27 @@ args_option(const struct args_opt *opts, int argc, char **argv, int *ip,
 		return -1;
 	}
 	a->present[idx] = 1;
+	if (opts[idx].takes_value != ARGS_MANY)
+		return 0;
+	if (a->nmany == ARGS_MANY_MAX) {
+		snprintf(err, errlen, "too many options (at most %d %s)",
+		    ARGS_MANY_MAX, opts[idx].name);
+		return -1;
+	}
+	a->many_opt[a->nmany] = idx;
+	a->many[a->nmany++] = a->value[idx];
 	return 0;
+}
+
+int
+args_values(const struct args *a, int idx, const char **out, int max)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < a->nmany && n < max; i++)
+		if (a->many_opt[i] == idx)
+			out[n++] = a->many[i];
+	return n;
 }
 
 static int

@@ -10,6 +10,11 @@
 
 #define ARGS_OPTS_MAX	16
 #define ARGS_POS_MAX	8
+#define ARGS_MANY_MAX	32	/* values of repeatable options, in all */
+
+/* takes_value: 0 for a flag, 1 for a value, ARGS_MANY for a value that
+ * may be given again and again ("--header A --header B"). */
+#define ARGS_MANY	2
 
 struct args_opt {
 	const char	*name;		/* with its dashes: "--msg", "-j" */
@@ -17,10 +22,14 @@ struct args_opt {
 };
 
 struct args {
-	const char	*value[ARGS_OPTS_MAX];	/* by option index */
+	const char	*value[ARGS_OPTS_MAX];	/* by option index; the last */
 	int		 present[ARGS_OPTS_MAX];
 	int		 npos;
 	char		*pos[ARGS_POS_MAX];
+	/* Every value of the ARGS_MANY options, in order, with its option. */
+	int		 nmany;
+	int		 many_opt[ARGS_MANY_MAX];
+	const char	*many[ARGS_MANY_MAX];
 };
 
 /*
@@ -38,5 +47,9 @@ int	args_parse(const struct args_opt *opts, int argc, char **argv,
 int	args_uint(const struct args_opt *opts, const struct args *a, int idx,
 	    unsigned long min, unsigned long max, unsigned long dflt,
 	    unsigned long *out, char *err, size_t errlen);
+
+/* Stores in out[] the values given to option idx, in order; returns how
+ * many (at most max). */
+int	args_values(const struct args *a, int idx, const char **out, int max);
 
 #endif

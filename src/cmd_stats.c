@@ -15,10 +15,34 @@ static const struct args_opt cmd_stats_opts[] = {
 	{ NULL, 0 }
 };
 
+/* Rates of the counters, but not of the gauge or of each error reason:
+ * the total of errors has one. */
 static int
-counter_is_gauge(int c)
+counter_has_rate(int c)
 {
-	return counter_info[c].type[0] == 'g';
+	return counter_info[c].type[0] == 'c' && counter_info[c].reason == NULL;
+}
+
+/* "last_error": text or null, "last_close": {code, reason} or null. */
+static void
+cmd_stats_json_notes(struct evbuffer *b, struct job *j)
+{
+	struct job_notes	n;
+
+	job_notes_get(j, &n);
+	evbuffer_add_printf(b, ",\"last_error\":");
+	if (n.error[0] != '\0')
+		json_string(b, n.error);
+	else
+		evbuffer_add_printf(b, "null");
+	evbuffer_add_printf(b, ",\"last_close\":");
+	if (n.close_code != 0) {
+		evbuffer_add_printf(b, "{\"code\":%d,\"reason\":",
+		    n.close_code);
+		json_string(b, n.close_reason);
+		evbuffer_add_printf(b, "}");
+	} else
+		evbuffer_add_printf(b, "null");
 }
 
 static void
@@ -37,20 +61,23 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 		    (unsigned long long)job_total(j, c));
 	evbuffer_add_printf(b, ",\"per_second\":{");
 	for (c = 0; c < CTR_COUNT; c++) {
-		if (counter_is_gauge(c))
+		if (!counter_has_rate(c))
 			continue;
 		evbuffer_add_printf(b, "%s\"%s\":%llu", sep,
 		    counter_info[c].name, (unsigned long long)j->rate[c]);
 		sep = ",";
 	}
-	evbuffer_add_printf(b, "}}");
+	evbuffer_add_printf(b, "}");
+	cmd_stats_json_notes(b, j);
+	evbuffer_add_printf(b, "}");
 }
 
 static void
 cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 {
-	char	key[64];
-	int	c;
+	struct job_notes	n;
+	char			key[64];
+	int			c;
 
 	cmd_print(ctx, "%-30s %s", "name", j->name);
 	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
@@ -59,13 +86,21 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 	for (c = 0; c < CTR_COUNT; c++) {
 		cmd_print(ctx, "%-30s %llu", counter_info[c].name,
 		    (unsigned long long)job_total(j, c));
-		if (counter_is_gauge(c))
+		if (!counter_has_rate(c))
 			continue;
 		snprintf(key, sizeof(key), "%s_per_second",
 		    counter_info[c].name);
 		cmd_print(ctx, "%-30s %llu", key,
 		    (unsigned long long)j->rate[c]);
 	}
+	job_notes_get(j, &n);
+	cmd_print(ctx, "%-30s %s", "last_error",
+	    n.error[0] != '\0' ? n.error : "none");
+	if (n.close_code != 0)
+		cmd_print(ctx, "%-30s %d%s%s", "last_close", n.close_code,
+		    n.close_reason[0] != '\0' ? " " : "", n.close_reason);
+	else
+		cmd_print(ctx, "%-30s %s", "last_close", "none");
 }
 
 static int

@@ -6,6 +6,8 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +53,8 @@ struct conn {
 	int			 close_sent;
 	int			 close_received;
 	int			 counted;	/* in the connections gauge */
-	int			 failed;
+	int			 error;		/* CTR_errors_* once failed */
+	const struct ws_client_opts *copts;	/* client side */
 	int			 free_when_flushed;
 	int			 read_paused;	/* output over CONN_OUTPUT_MAX */
 	uint64_t		 written;
@@ -69,6 +72,8 @@ static void	conn_free(struct conn *);
 static void	conn_pace_input(struct conn *);
 static void	conn_raw_read_cb(evutil_socket_t, short, void *);
 static void	conn_lost(struct conn *, int);
+static void	conn_error(struct conn *, enum counter, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /* Reads go through the bufferevent until the handshake is done, then
  * straight from the socket (conn_raw_read_cb). */
@@ -188,7 +193,7 @@ conn_accept(struct job *j, struct loop *l, int fd, const struct conn_ops *ops,
 
 struct conn *
 conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
-    socklen_t salen, const char *host, const char *path,
+    socklen_t salen, const struct ws_client_opts *copts,
     const struct conn_ops *ops, void *priv)
 {
 	char		 req[WS_HANDSHAKE_MAX];
@@ -198,11 +203,13 @@ conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
 	if ((c = conn_new(j, l, -1, WS_ROLE_CLIENT, ops, priv)) == NULL)
 		return NULL;
 	c->state = CONN_CONNECTING;
+	c->copts = copts;
 	if (ws_key_generate(c->key) == -1 ||
-	    (len = ws_request_build(req, sizeof(req), host, path, c->key)) == 0 ||
+	    (len = ws_request_build(req, sizeof(req), copts, c->key)) == 0 ||
 	    bufferevent_write(c->bev, req, len) == -1 ||
 	    bufferevent_socket_connect(c->bev, sa, (int)salen) == -1) {
-		c->failed = 1;
+		conn_error(c, CTR_errors_refused, "cannot connect: %s",
+		    strerror(errno));
 		conn_free(c);
 		return NULL;
 	}
@@ -290,7 +297,8 @@ conn_close_job(struct job *j, int code)
 static void
 conn_fail(struct conn *c, int code)
 {
-	c->failed = 1;
+	conn_error(c, CTR_errors_protocol, "the peer broke the protocol: "
+	    "closed with %d", code);
 	if (!c->close_sent)
 		conn_send_close(c, code);
 	conn_free_when_flushed(c);
@@ -320,6 +328,8 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 		break;
 	case WS_OP_CLOSE:
 		c->close_received = 1;
+		job_note_close(c->job, n >= 2 ? (p[0] << 8 | p[1]) :
+		    WS_CLOSE_NO_STATUS, p + 2 * (n >= 2), n >= 2 ? n - 2 : 0);
 		if (!c->close_sent) {
 			code = n >= 2 ? (p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
 			conn_send_close(c, code);
@@ -426,7 +436,8 @@ conn_reject(struct conn *c, int status, const char *reason)
 	len = ws_response_error_build(resp, sizeof(resp), status, reason);
 	if (len > 0)
 		bufferevent_write(c->bev, resp, len);
-	c->failed = 1;
+	conn_error(c, CTR_errors_handshake, "refused an upgrade request: "
+	    "%d %s", status, reason);
 	conn_free_when_flushed(c);
 }
 
@@ -463,17 +474,18 @@ conn_handshake_client(struct conn *c, struct evbuffer *in)
 {
 	const char	*reason = NULL;
 	size_t		 len = evbuffer_get_length(in), head_len = 0;
-	int		 rc;
+	int		 rc, protocol;
 
 	if (len > WS_HANDSHAKE_MAX)
 		len = WS_HANDSHAKE_MAX;
 	rc = ws_response_parse((char *)evbuffer_pullup(in, (ssize_t)len), len,
-	    c->key, &head_len, &reason);
+	    c->key, c->copts, &head_len, &protocol, &reason);
 	if (rc == WS_HS_MORE)
 		return -1;
 	if (rc != 0) {
-		log_warnx("job %s: handshake failed: %s", c->job->name, reason);
-		c->failed = 1;
+		conn_error(c, rc == WS_HS_BAD_STATUS ? CTR_errors_bad_status :
+		    rc == WS_HS_BAD_ACCEPT ? CTR_errors_bad_accept :
+		    CTR_errors_handshake, "handshake failed: %s", reason);
 		conn_free(c);
 		return -1;
 	}
@@ -495,7 +507,7 @@ conn_raw_start(struct conn *c)
 	    EV_READ | EV_PERSIST, conn_raw_read_cb, c);
 	if (c->rev == NULL) {
 		log_warnx("%s: out of memory", __func__);
-		c->failed = 1;
+		conn_error(c, CTR_errors_lost, "out of memory");
 		conn_free(c);
 		return -1;
 	}
@@ -518,7 +530,7 @@ conn_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 	    errno == EINTR))
 		return;
 	if (n <= 0) {
-		conn_lost(c, n == -1);
+		conn_lost(c, n == -1 ? errno : 0);
 		return;
 	}
 	counter_add(c->slot, CTR_bytes_received, (uint64_t)n);
@@ -590,17 +602,20 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		c->state = CONN_HANDSHAKE;
 		return;
 	}
-	conn_lost(c, (what & BEV_EVENT_ERROR) != 0);
+	conn_lost(c, (what & BEV_EVENT_ERROR) ? EVUTIL_SOCKET_ERROR() : 0);
 }
 
-/* EOF or error: clean only after a completed close handshake. */
+/* EOF, or err: clean only after a completed close handshake. */
 static void
-conn_lost(struct conn *c, int error)
+conn_lost(struct conn *c, int err)
 {
-	if (!(c->close_sent && c->close_received))
-		c->failed = 1;
-	if (error)
-		log_debug("job %s: connection error", c->job->name);
+	if (c->state == CONN_CONNECTING)
+		conn_error(c, CTR_errors_refused, "cannot connect: %s",
+		    err != 0 ? strerror(err) : "closed");
+	else if (!(c->close_sent && c->close_received))
+		conn_error(c, CTR_errors_lost, "connection lost without a "
+		    "close handshake%s%s", err != 0 ? ": " : "",
+		    err != 0 ? strerror(err) : "");
 	conn_free(c);
 }
 
@@ -611,11 +626,28 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->state != CONN_CLOSING) {
-		log_debug("job %s: handshake timed out", c->job->name);
-		c->failed = 1;
-	}
+	if (c->state != CONN_CLOSING)
+		conn_error(c, CTR_errors_timeout, "%s timed out after %d s",
+		    c->state == CONN_CONNECTING ? "connect" : "handshake",
+		    CONN_HANDSHAKE_TIMEOUT);
 	conn_free(c);
+}
+
+/* The first reason a connection fails for is the one counted. */
+static void
+conn_error(struct conn *c, enum counter reason, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[JOB_ERROR_MAX];
+
+	if (c->error != 0)
+		return;
+	c->error = reason;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_debug("job %s: %s", c->job->name, msg);
+	job_note_error(c->job, "%s", msg);
 }
 
 static void
@@ -623,10 +655,12 @@ conn_free(struct conn *c)
 {
 	if (c->counted)
 		counter_add(c->slot, CTR_connections, (uint64_t)-1);
-	if (c->failed)
+	if (c->error != 0) {
 		counter_add(c->slot, CTR_connection_errors, 1);
+		counter_add(c->slot, c->error, 1);
+	}
 	if (c->ops->closed != NULL)
-		c->ops->closed(c, c->failed);
+		c->ops->closed(c, c->error != 0);
 	LIST_REMOVE(c, entry);
 	if (c->rev != NULL)
 		event_free(c->rev);

@@ -16,6 +16,7 @@ struct conn;
 struct evbuffer;
 struct job;
 struct loop;
+struct ws_client_opts;
 
 #define CONN_HANDSHAKE_TIMEOUT	10	/* seconds to connect and upgrade */
 #define CONN_CLOSE_TIMEOUT	2	/* seconds to finish a close */
@@ -40,10 +41,11 @@ struct conn_ops {
 /* Server side: takes over an accepted socket. */
 struct conn	*conn_accept(struct job *, struct loop *, int fd,
 		    const struct conn_ops *, void *priv);
-/* Client side: connects to sa and upgrades with GET path, Host: host. */
+/* Client side: connects to sa and upgrades as copts says; copts must
+ * outlive the connection (the job holds it). */
 struct conn	*conn_connect(struct job *, struct loop *,
 		    const struct sockaddr *sa, socklen_t salen,
-		    const char *host, const char *path,
+		    const struct ws_client_opts *copts,
 		    const struct conn_ops *, void *priv);
 /* Starts the closing handshake with code (or drops a connection that is
  * not open yet). */

@@ -1,32 +1,53 @@
 /*
  * Per-job counters, declared once.  Each worker thread writes only its own
  * slot, without atomics that lock the bus; readers (the control socket, the
- * metrics endpoint) sum the slots.  X(name, metric, type, help).
+ * metrics endpoint) sum the slots.  X(name, metric, type, reason, help):
+ * metric is NULL for a counter /metrics leaves out; reason, when not NULL,
+ * is the value of the reason label of a metric family several counters
+ * share (connection errors, by reason).
  */
 #ifndef COUNTERS_H
 #define COUNTERS_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#define CTR_ERRORS_METRIC	"wsbench_connection_errors_total"
+#define CTR_ERRORS_HELP		"Connections that failed, by reason."
 
 #define COUNTERS(X)							\
 	X(messages_received, "wsbench_messages_received_total", "counter",\
-	    "WebSocket messages received.")				\
-	X(messages_sent, "wsbench_messages_sent_total", "counter",	\
+	    NULL, "WebSocket messages received.")			\
+	X(messages_sent, "wsbench_messages_sent_total", "counter", NULL,\
 	    "WebSocket messages sent.")					\
 	X(bytes_received, "wsbench_bytes_received_total", "counter",	\
-	    "Bytes received on WebSocket connections, as on the wire.")	\
-	X(bytes_sent, "wsbench_bytes_sent_total", "counter",		\
+	    NULL, "Bytes received on WebSocket connections, as on the wire.")\
+	X(bytes_sent, "wsbench_bytes_sent_total", "counter", NULL,	\
 	    "Bytes sent on WebSocket connections, as on the wire.")	\
-	X(connection_errors, "wsbench_connection_errors_total", "counter",\
-	    "Connections that failed or were closed on an error.")	\
-	X(reconnects, "wsbench_reconnects_total", "counter",		\
+	X(connection_errors, NULL, "counter", NULL,			\
+	    "Connections that failed, all reasons.")			\
+	X(errors_refused, CTR_ERRORS_METRIC, "counter", "refused",	\
+	    CTR_ERRORS_HELP)						\
+	X(errors_timeout, CTR_ERRORS_METRIC, "counter", "timeout",	\
+	    CTR_ERRORS_HELP)						\
+	X(errors_bad_status, CTR_ERRORS_METRIC, "counter", "bad_status",\
+	    CTR_ERRORS_HELP)						\
+	X(errors_bad_accept, CTR_ERRORS_METRIC, "counter", "bad_accept",\
+	    CTR_ERRORS_HELP)						\
+	X(errors_handshake, CTR_ERRORS_METRIC, "counter", "handshake",	\
+	    CTR_ERRORS_HELP)						\
+	X(errors_protocol, CTR_ERRORS_METRIC, "counter", "protocol",	\
+	    CTR_ERRORS_HELP)						\
+	X(errors_lost, CTR_ERRORS_METRIC, "counter", "lost",		\
+	    CTR_ERRORS_HELP)						\
+	X(reconnects, "wsbench_reconnects_total", "counter", NULL,	\
 	    "Connection attempts made after a lost connection.")	\
-	X(connections, "wsbench_connections", "gauge",			\
+	X(connections, "wsbench_connections", "gauge", NULL,		\
 	    "WebSocket connections open.")
 
 enum counter {
-#define COUNTER_ENUM(n, m, t, h)	CTR_##n,
+#define COUNTER_ENUM(n, m, t, r, h)	CTR_##n,
 	COUNTERS(COUNTER_ENUM)
 #undef COUNTER_ENUM
 	CTR_COUNT
@@ -55,6 +76,7 @@ struct counter_info {
 	const char	*name;		/* "messages_received" */
 	const char	*metric;	/* "wsbench_messages_received_total" */
 	const char	*type;		/* "counter" or "gauge" */
+	const char	*reason;	/* the reason label's value, or NULL */
 	const char	*help;
 };
 

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ job_alloc(const struct job_kind *kind, int check)
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
 	j->kind = kind;
+	pthread_mutex_init(&j->notes.mu, NULL);
 	atomic_init(&j->refs, 1);
 	atomic_init(&j->stopping, 0);
 	if (n > 0) {
@@ -99,6 +101,7 @@ static void
 job_free(struct job *j)
 {
 	j->kind->free(j);
+	pthread_mutex_destroy(&j->notes.mu);
 	free(j->slots);
 	free(j);
 }
@@ -316,4 +319,43 @@ const char *
 job_state_name(enum job_state s)
 {
 	return s == JOB_RUNNING ? "running" : "stopping";
+}
+
+void
+job_note_error(struct job *j, const char *fmt, ...)
+{
+	va_list	ap;
+
+	pthread_mutex_lock(&j->notes.mu);
+	va_start(ap, fmt);
+	vsnprintf(j->notes.error, sizeof(j->notes.error), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&j->notes.mu);
+}
+
+void
+job_note_close(struct job *j, int code, const uint8_t *reason, size_t n)
+{
+	size_t	i;
+
+	if (n >= sizeof(j->notes.close_reason))
+		n = sizeof(j->notes.close_reason) - 1;
+	pthread_mutex_lock(&j->notes.mu);
+	j->notes.close_code = code;
+	for (i = 0; i < n; i++)
+		j->notes.close_reason[i] = reason[i] < 0x20 ||
+		    reason[i] == 0x7f ? '?' : (char)reason[i];
+	j->notes.close_reason[n] = '\0';
+	pthread_mutex_unlock(&j->notes.mu);
+}
+
+void
+job_notes_get(struct job *j, struct job_notes *out)
+{
+	pthread_mutex_lock(&j->notes.mu);
+	memcpy(out->error, j->notes.error, sizeof(out->error));
+	out->close_code = j->notes.close_code;
+	memcpy(out->close_reason, j->notes.close_reason,
+	    sizeof(out->close_reason));
+	pthread_mutex_unlock(&j->notes.mu);
 }

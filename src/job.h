@@ -10,6 +10,8 @@
 
 #include <sys/queue.h>
 
+#include <pthread.h>
+
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +28,18 @@ struct loop;
 #define JOB_OPT_MAX_MESSAGE	1	/* --max-message BYTES */
 #define JOB_MAX_MESSAGE_DEFAULT	(16u << 20)
 #define JOB_MAX_MESSAGE_LIMIT	(1u << 30)
+
+#define JOB_ERROR_MAX	160	/* the last error's text, with its NUL */
+#define JOB_CLOSE_MAX	124	/* a close reason, with its NUL */
+
+/* What stats shows of how connections ended.  Workers write it now and
+ * then, on an error or a close, so it has a lock of its own. */
+struct job_notes {
+	pthread_mutex_t	mu;
+	char		error[JOB_ERROR_MAX];	/* "" until an error */
+	int		close_code;		/* 0 until a peer closes */
+	char		close_reason[JOB_CLOSE_MAX];
+};
 
 enum job_state {
 	JOB_RUNNING,
@@ -63,6 +77,7 @@ struct job {
 	uint64_t		 rate[CTR_COUNT];	/* per second, last second */
 	unsigned int		 next_worker;	/* round robin */
 	uint64_t		 max_message;	/* largest message accepted */
+	struct job_notes	 notes;
 	void			*priv;
 };
 
@@ -105,5 +120,13 @@ uint64_t	 job_total(const struct job *, enum counter);
 /* Samples totals and computes per-second rates; main loop, once a second. */
 void		 job_sample_all(double elapsed);
 const char	*job_state_name(enum job_state);
+/* The last connection error, and the last close a peer sent (its reason
+ * with control characters made '?'); any thread. */
+void		 job_note_error(struct job *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 job_note_close(struct job *, int code, const uint8_t *reason,
+		    size_t n);
+/* A copy of the notes, taken under their lock. */
+void		 job_notes_get(struct job *, struct job_notes *out);
 
 #endif

@@ -19,21 +19,34 @@
 
 static struct MHD_Daemon	*metrics_daemon;
 
-/* Job names are restricted to [A-Za-z0-9_.-], so labels need no escaping. */
+/*
+ * Counters sharing a family come one after another in COUNTERS, so HELP and
+ * TYPE go out when the family changes.  Job names are restricted to
+ * [A-Za-z0-9_.-], so labels need no escaping.
+ */
 static void
 metrics_render(struct evbuffer *b)
 {
-	struct job	*j;
-	int		 c;
+	const struct counter_info	*ci;
+	const char			*family = "";
+	struct job			*j;
+	int				 c;
 
 	job_list_lock();
 	for (c = 0; c < CTR_COUNT; c++) {
-		evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n",
-		    counter_info[c].metric, counter_info[c].help,
-		    counter_info[c].metric, counter_info[c].type);
+		ci = &counter_info[c];
+		if (ci->metric == NULL)
+			continue;
+		if (strcmp(ci->metric, family) != 0)
+			evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n",
+			    ci->metric, ci->help, ci->metric, ci->type);
+		family = ci->metric;
 		TAILQ_FOREACH(j, job_list(), entry)
-			evbuffer_add_printf(b, "%s{name=\"%s\",kind=\"%s\"} %llu\n",
-			    counter_info[c].metric, j->name, j->kind->name,
+			evbuffer_add_printf(b, "%s{name=\"%s\",kind=\"%s\"%s%s%s} "
+			    "%llu\n", ci->metric, j->name, j->kind->name,
+			    ci->reason != NULL ? ",reason=\"" : "",
+			    ci->reason != NULL ? ci->reason : "",
+			    ci->reason != NULL ? "\"" : "",
 			    (unsigned long long)job_total(j, c));
 	}
 	job_list_unlock();

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "loop.h"
 #include "ws_frame.h"
+#include "ws_handshake.h"
 #include "ws_url.h"
 
 #define RECV_CONNECTIONS_MAX	100000
@@ -34,13 +35,19 @@
 enum {
 	RECV_OPT_NAME = JOB_OPT_NAME,
 	RECV_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
-	RECV_OPT_CONNECTIONS
+	RECV_OPT_CONNECTIONS,
+	RECV_OPT_HEADER,
+	RECV_OPT_PROTOCOL,
+	RECV_OPT_ORIGIN
 };
 
 static const struct args_opt recv_opts[] = {
 	[RECV_OPT_NAME] =		{ "--name", 1 },
 	[RECV_OPT_MAX_MESSAGE] =	{ "--max-message", 1 },
 	[RECV_OPT_CONNECTIONS] =	{ "--connections", 1 },
+	[RECV_OPT_HEADER] =		{ "--header", ARGS_MANY },
+	[RECV_OPT_PROTOCOL] =		{ "--protocol", ARGS_MANY },
+	[RECV_OPT_ORIGIN] =		{ "--origin", 1 },
 	{ NULL, 0 }
 };
 
@@ -51,6 +58,10 @@ struct recv {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	unsigned long		 connections;
+	struct ws_client_opts	 copts;		/* points at what follows */
+	char			*origin;
+	char			*protocols[ARGS_MANY_MAX];
+	char			*headers[ARGS_MANY_MAX];
 };
 
 /* One connection's place on its worker, across reconnects. */
@@ -68,6 +79,67 @@ struct recv_slot {
 static __thread LIST_HEAD(, recv_slot) slots_here;
 
 static void	recv_slot_connect(struct recv_slot *);
+
+/* Copies the values of option idx, each checked by valid. */
+static int
+recv_copy_values(const struct args *a, int idx, char **out, size_t *n,
+    const char *(*valid)(const char *), char *err, size_t errlen)
+{
+	const char	*v[ARGS_MANY_MAX], *why;
+	int		 i, count = args_values(a, idx, v, ARGS_MANY_MAX);
+
+	for (i = 0; i < count; i++) {
+		if ((why = valid(v[i])) != NULL) {
+			snprintf(err, errlen, "%s '%s': %s",
+			    recv_opts[idx].name, v[i], why);
+			return -1;
+		}
+		if ((out[i] = strdup(v[i])) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		*n = (size_t)i + 1;
+	}
+	return 0;
+}
+
+static const char *
+recv_protocol_check(const char *s)
+{
+	return ws_token_valid(s) ? NULL : "not a token (letters, digits and "
+	    "!#$%&'*+-.^_`|~)";
+}
+
+/* What the upgrade request says besides the URL: --origin, --protocol,
+ * --header. */
+static int
+recv_prepare_handshake(struct recv *r, const struct args *a, char *err,
+    size_t errlen)
+{
+	const char	*origin = a->value[RECV_OPT_ORIGIN];
+
+	r->copts.host = r->host;
+	r->copts.path = r->parsed.path;
+	if (origin != NULL) {
+		if (!ws_origin_valid(origin)) {
+			snprintf(err, errlen, "--origin '%s': not visible "
+			    "ASCII without spaces", origin);
+			return -1;
+		}
+		if ((r->origin = strdup(origin)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		r->copts.origin = r->origin;
+	}
+	r->copts.protocols = (const char *const *)r->protocols;
+	r->copts.headers = (const char *const *)r->headers;
+	if (recv_copy_values(a, RECV_OPT_PROTOCOL, r->protocols,
+	    &r->copts.nprotocols, recv_protocol_check, err, errlen) == -1)
+		return -1;
+	return recv_copy_values(a, RECV_OPT_HEADER, r->headers,
+	    &r->copts.nheaders, ws_header_check, err, errlen);
+}
 
 static int
 recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
@@ -96,7 +168,7 @@ recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		snprintf(err, errlen, "bad URL '%s': host too long", a->pos[0]);
 		return -1;
 	}
-	return 0;
+	return recv_prepare_handshake(r, a, err, errlen);
 }
 
 static int
@@ -200,7 +272,7 @@ recv_slot_connect(struct recv_slot *s)
 	/* A failure here has already run recv_closed(), which set a retry. */
 	s->connecting = 1;
 	s->conn = conn_connect(s->job, s->loop, (struct sockaddr *)&r->ss,
-	    r->sslen, r->host, r->parsed.path, &recv_conn_ops, s);
+	    r->sslen, &r->copts, &recv_conn_ops, s);
 	s->connecting = 0;
 	if (s->conn == NULL && atomic_load(&s->job->stopping))
 		recv_slot_free(s);
@@ -266,7 +338,17 @@ recv_worker_stop(struct job *j, struct loop *l)
 static void
 recv_free(struct job *j)
 {
-	free(j->priv);
+	struct recv	*r = j->priv;
+	size_t		 i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->copts.nprotocols; i++)
+		free(r->protocols[i]);
+	for (i = 0; i < r->copts.nheaders; i++)
+		free(r->headers[i]);
+	free(r->origin);
+	free(r);
 }
 
 static const char *

@@ -8,8 +8,10 @@
 #include "config.h"
 #endif
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -479,23 +481,134 @@ ws_response_error_build(char *out, size_t cap, int status, const char *reason)
 	    reason), cap);
 }
 
-/* Also 0 when host, path or key could break the request's lines. */
+/* Printable text and tabs: a header value, which may hold spaces. */
+static int
+hs_is_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < ' ' && *s != '\t') ||
+		    (unsigned char)*s == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+ws_token_valid(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!hs_is_tchar((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+int
+ws_origin_valid(const char *s)
+{
+	return hs_is_visible(s);
+}
+
+/* What the handshake writes itself, so --header may not. */
+static const char *const hs_own_headers[] = {
+	"Host", "Upgrade", "Connection", "Sec-WebSocket-Key",
+	"Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
+	"Sec-WebSocket-Extensions", "Origin",
+};
+
+const char *
+ws_header_check(const char *line)
+{
+	struct hs_field	f;
+	size_t		i;
+
+	if (hs_field_parse(line, strlen(line), &f) == -1)
+		return "not a 'Name: value' header";
+	if (!hs_is_text(f.value))
+		return "control characters in the value";
+	for (i = 0; i < sizeof(hs_own_headers) / sizeof(hs_own_headers[0]);
+	    i++)
+		if (hs_ieq(f.name, f.name_len, hs_own_headers[i]))
+			return "a header the handshake sets itself (see "
+			    "--origin and --protocol)";
+	return NULL;
+}
+
+/* Appends to out[*off..cap); *off goes past cap once anything is cut. */
+static void
+hs_append(char *out, size_t cap, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+hs_append(char *out, size_t cap, size_t *off, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (*off >= cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *off, cap - *off, fmt, ap);
+	va_end(ap);
+	*off = n < 0 ? cap : *off + (size_t)n;
+}
+
+static int
+hs_client_opts_valid(const struct ws_client_opts *o, const char *key)
+{
+	size_t	i;
+
+	if (!hs_is_visible(o->host) || !hs_is_visible(o->path) ||
+	    !hs_is_visible(key) ||
+	    (o->origin != NULL && !hs_is_visible(o->origin)))
+		return 0;
+	for (i = 0; i < o->nprotocols; i++)
+		if (!ws_token_valid(o->protocols[i]))
+			return 0;
+	for (i = 0; i < o->nheaders; i++)
+		if (ws_header_check(o->headers[i]) != NULL)
+			return 0;
+	return 1;
+}
+
+static int
+hs_has_user_agent(const struct ws_client_opts *o)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nheaders; i++)
+		if (strncasecmp(o->headers[i], "User-Agent:", 11) == 0)
+			return 1;
+	return 0;
+}
+
 size_t
-ws_request_build(char *out, size_t cap, const char *host, const char *path,
+ws_request_build(char *out, size_t cap, const struct ws_client_opts *o,
     const char *key)
 {
-	if (!hs_is_visible(host) || !hs_is_visible(path) ||
-	    !hs_is_visible(key))
+	size_t	off = 0, i;
+
+	if (!hs_client_opts_valid(o, key))
 		return 0;
-	return hs_fit(snprintf(out, cap,
+	hs_append(out, cap, &off,
 	    "GET %s HTTP/1.1\r\n"
 	    "Host: %s\r\n"
 	    "Upgrade: websocket\r\n"
 	    "Connection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: %s\r\n"
-	    "Sec-WebSocket-Version: 13\r\n"
-	    "User-Agent: wsbench\r\n"
-	    "\r\n", path, host, key), cap);
+	    "Sec-WebSocket-Version: 13\r\n", o->path, o->host, key);
+	if (o->origin != NULL)
+		hs_append(out, cap, &off, "Origin: %s\r\n", o->origin);
+	for (i = 0; i < o->nprotocols; i++)
+		hs_append(out, cap, &off, "%s%s%s", i == 0 ?
+		    "Sec-WebSocket-Protocol: " : ", ", o->protocols[i],
+		    i == o->nprotocols - 1 ? "\r\n" : "");
+	if (!hs_has_user_agent(o))
+		hs_append(out, cap, &off, "User-Agent: wsbench\r\n");
+	for (i = 0; i < o->nheaders; i++)
+		hs_append(out, cap, &off, "%s\r\n", o->headers[i]);
+	hs_append(out, cap, &off, "\r\n");
+	return off < cap ? off : 0;
 }
 
 /* "HTTP/1.1 101 ..."; anything else gets a reason naming its class. */
@@ -509,14 +622,34 @@ hs_status_line(const char *line, size_t n, const char **reason)
 		return hs_fail(reason, "bad status line", WS_HS_ERROR);
 	if (memcmp(line + 9, "101", 3) != 0)
 		return hs_fail(reason, hs_status_why[line[9] - '1'],
-		    WS_HS_ERROR);
+		    WS_HS_BAD_STATUS);
 	return 0;
 }
 
-/* We offer no extension or subprotocol, so the server may not pick one. */
+/* The server may pick one of the subprotocols we offered, and only once. */
+static int
+hs_response_protocol(const struct hs_field *f, const struct ws_client_opts *o,
+    int *protocol, const char **reason)
+{
+	size_t	i;
+
+	if (*protocol != -1)
+		return hs_fail(reason, "more than one Sec-WebSocket-Protocol",
+		    WS_HS_ERROR);
+	for (i = 0; i < o->nprotocols; i++)
+		if (hs_eq(f->value, f->value_len, o->protocols[i])) {
+			*protocol = (int)i;
+			return 0;
+		}
+	return hs_fail(reason, "server chose a subprotocol we did not offer",
+	    WS_HS_ERROR);
+}
+
+/* We offer no extension, so the server may not pick one. */
 static int
 hs_response_field(const struct hs_field *f, struct hs_seen *seen,
-    const char *accept, const char **reason)
+    const char *accept, const struct ws_client_opts *o, int *protocol,
+    const char **reason)
 {
 	if (hs_ieq(f->name, f->name_len, "Upgrade"))
 		seen->upgrade |= hs_has_token(f->value, f->value_len,
@@ -527,16 +660,15 @@ hs_response_field(const struct hs_field *f, struct hs_seen *seen,
 	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Accept")) {
 		if (seen->accept++ > 0)
 			return hs_fail(reason, "duplicate Sec-WebSocket-Accept",
-			    WS_HS_ERROR);
+			    WS_HS_BAD_ACCEPT);
 		if (!hs_eq(f->value, f->value_len, accept))
 			return hs_fail(reason, "wrong Sec-WebSocket-Accept",
-			    WS_HS_ERROR);
+			    WS_HS_BAD_ACCEPT);
 	} else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions"))
 		return hs_fail(reason, "server chose an extension we did "
 		    "not offer", WS_HS_ERROR);
 	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Protocol"))
-		return hs_fail(reason, "server chose a subprotocol we did "
-		    "not offer", WS_HS_ERROR);
+		return hs_response_protocol(f, o, protocol, reason);
 	return 0;
 }
 
@@ -551,13 +683,14 @@ hs_response_check(const struct hs_seen *seen, const char **reason)
 		    WS_HS_ERROR);
 	if (!seen->accept)
 		return hs_fail(reason, "missing Sec-WebSocket-Accept",
-		    WS_HS_ERROR);
+		    WS_HS_BAD_ACCEPT);
 	return 0;
 }
 
 int
 ws_response_parse(const char *buf, size_t len, const char *key,
-    size_t *head_len, const char **reason)
+    const struct ws_client_opts *o, size_t *head_len, int *protocol,
+    const char **reason)
 {
 	struct hs_lines	 l;
 	struct hs_field	 f;
@@ -574,20 +707,22 @@ ws_response_parse(const char *buf, size_t len, const char *key,
 	}
 	if (hs_next_line(&l, &line, &n) == -1)
 		return hs_fail(reason, "bad status line", WS_HS_ERROR);
-	if (hs_status_line(line, n, reason) != 0)
-		return WS_HS_ERROR;
+	if ((rc = hs_status_line(line, n, reason)) != 0)
+		return rc;
 	ws_accept_compute(key, strlen(key), accept);
 	if (accept[0] == '\0')
 		return hs_fail(reason, "cannot compute Sec-WebSocket-Accept",
 		    WS_HS_ERROR);
 	memset(&seen, 0, sizeof(seen));
+	*protocol = -1;
 	while (l.p < l.end) {
 		if (hs_next_line(&l, &line, &n) == -1 ||
 		    hs_field_parse(line, n, &f) == -1)
 			return hs_fail(reason, "malformed header line",
 			    WS_HS_ERROR);
-		if (hs_response_field(&f, &seen, accept, reason) != 0)
-			return WS_HS_ERROR;
+		if ((rc = hs_response_field(&f, &seen, accept, o, protocol,
+		    reason)) != 0)
+			return rc;
 	}
 	return hs_response_check(&seen, reason);
 }

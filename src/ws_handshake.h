@@ -15,6 +15,8 @@
 /* Results of the parse functions besides 0 (complete and valid). */
 #define WS_HS_MORE		1	/* no blank line yet, keep reading */
 #define WS_HS_ERROR		(-1)	/* client side: bad response */
+#define WS_HS_BAD_STATUS	(-2)	/* client side: a status other than 101 */
+#define WS_HS_BAD_ACCEPT	(-3)	/* client side: wrong or no accept */
 
 /* A fresh Sec-WebSocket-Key, NUL-terminated.  Returns 0, -1 on failure. */
 int	ws_key_generate(char key[WS_KEY_LEN + 1]);
@@ -54,24 +56,49 @@ size_t	ws_response_accept_build(char *out, size_t cap, const char *key);
 size_t	ws_response_error_build(char *out, size_t cap, int status,
 	    const char *reason);
 
-/*
- * Client side: the upgrade request.  host is the Host header value
- * ("example.com:8008", "[::1]:8008"), path the request target ("/", "/a?b").
- * Returns its length, or 0 if cap is too small.
- */
-size_t	ws_request_build(char *out, size_t cap, const char *host,
-	    const char *path, const char *key);
+/* Client side: what the upgrade request carries besides its key. */
+struct ws_client_opts {
+	const char		*host;	/* "example.com:8008", "[::1]:8008" */
+	const char		*path;	/* the request target: "/", "/a?b" */
+	const char		*origin;	/* or NULL */
+	const char *const	*protocols;	/* offered, in order */
+	size_t			 nprotocols;
+	const char *const	*headers;	/* more "Name: value" lines */
+	size_t			 nheaders;
+};
 
 /*
- * Parses the server's answer at buf[0..len) to a request made with key.
- * Returns 0 when it is a valid 101 (with *head_len set to the length of the
- * head, so bytes after it are the first frames), WS_HS_MORE when the head is
- * incomplete and len is under WS_HANDSHAKE_MAX, or WS_HS_ERROR with a static
- * reason in *reason (status not 101, missing or wrong Upgrade, Connection or
- * Sec-WebSocket-Accept, an extension or subprotocol we did not offer, too
- * long).
+ * The upgrade request.  A User-Agent among the headers replaces ours.
+ * Returns its length, or 0 if cap is too small or a string could break the
+ * request's lines (check user input with the functions below first).
+ */
+size_t	ws_request_build(char *out, size_t cap, const struct ws_client_opts *o,
+	    const char *key);
+
+/*
+ * Parses the server's answer at buf[0..len) to a request made with o and
+ * key.  Returns 0 when it is a valid 101 (with *head_len set to the length
+ * of the head, so bytes after it are the first frames, and *protocol to the
+ * index in o->protocols of the subprotocol the server chose, or -1),
+ * WS_HS_MORE when the head is incomplete and len is under WS_HANDSHAKE_MAX,
+ * or else with a static reason in *reason: WS_HS_BAD_STATUS (not a 101),
+ * WS_HS_BAD_ACCEPT (wrong or missing Sec-WebSocket-Accept) or WS_HS_ERROR
+ * (missing or wrong Upgrade or Connection, an extension we did not offer, a
+ * subprotocol we did not offer, a malformed or too long head).
  */
 int	ws_response_parse(const char *buf, size_t len, const char *key,
-	    size_t *head_len, const char **reason);
+	    const struct ws_client_opts *o, size_t *head_len, int *protocol,
+	    const char **reason);
+
+/*
+ * Checks an extra request header "Name: value": a token name, a value of
+ * printable text, and none of the headers the handshake writes itself.
+ * Returns NULL when it is good, or a static reason.
+ */
+const char *ws_header_check(const char *line);
+/* True when s can be a subprotocol name (an HTTP token). */
+int	ws_token_valid(const char *s);
+/* True when s can be an Origin value (visible ASCII). */
+int	ws_origin_valid(const char *s);
 
 #endif

@@ -94,7 +94,8 @@ wait_until 10 '[ "$(num_of a r messages_received_per_second)" -eq 0 ] && [ "$(nu
 sample a frozen
 note "frozen: r at $(num_of a r messages_received) messages"
 agree frozen --counters --jobs r:recv,idle:recv \
-	--rising r.connection_errors --rising r.reconnects \
+	--rising r.connection_errors --rising r.errors_refused \
+	--rising r.reconnects \
 	--expect "idle.messages_received=$((2 * N))" \
 	--expect idle.connections=2 --expect idle.connection_errors=0 \
 	--expect idle.reconnects=0 --expect r.connections=0 \
@@ -103,6 +104,11 @@ promtool_ok frozen
 grep -q "^wsbench_messages_received_total{name=\"idle\",kind=\"recv\"} $((2 * N))\$" \
 	"$WORK/frozen.metrics" || fail "no idle sample of $((2 * N)) in: $(cat "$WORK/frozen.metrics")"
 r_msgs=$(stat_of a r messages_received) || fail "stats r"
+# Refused reconnects are counted by reason, and the last one is shown.
+expect_stat a r errors_refused '>' 0
+expect_stat a r errors_lost == 0
+ctl a stats r | grep -Eq '^last_error +cannot connect: Connection refused$' ||
+	fail "stats r: $(ctl a stats r | grep last_error)"
 [ "$r_msgs" -gt 0 ] || fail "r received nothing before p stopped"
 
 # The checker must catch a disagreement: feed it a doctored page.
@@ -111,7 +117,7 @@ sed "s/^\(wsbench_messages_received_total{name=\"idle\",kind=\"recv\"}\) .*/\1 $
 if "$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/frozen.stats" \
 	"$WORK/frozen.stats.json" "$WORK/frozen.list.json" "$WORK/frozen.list" \
 	"$WORK/doctored.metrics" --counters --rising r.connection_errors \
-	--rising r.reconnects 2>/dev/null; then
+	--rising r.errors_refused --rising r.reconnects 2>/dev/null; then
 	fail "agree_check.py accepts a page that disagrees with stats"
 fi
 # And promtool must refuse a bad page (a value that is no number).

@@ -6,7 +6,9 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
 
 - each is well formed: the keys of `stats`, the members of the JSON
   objects, the Prometheus text (HELP and TYPE for every metric, the
-  counter or gauge types, exactly the labels name and kind);
+  counter or gauge types, exactly the labels name and kind, and reason
+  on wsbench_connection_errors_total, whose sum over reasons is the
+  connection_errors of stats);
 - all name the same jobs with the same kinds (and states and targets);
 - with --counters, the counters are equal in all views, except those named
   with --rising, which only must not fall in sampling order (they may move
@@ -22,19 +24,40 @@ import json
 import re
 import sys
 
+REASONS = ["refused", "timeout", "bad_status", "bad_accept", "handshake",
+           "protocol", "lost"]
 COUNTERS = ["messages_received", "messages_sent", "bytes_received",
-            "bytes_sent", "connection_errors", "reconnects", "connections"]
+            "bytes_sent", "connection_errors"] + \
+    ["errors_" + r for r in REASONS] + ["reconnects", "connections"]
 GAUGES = {"connections"}
-RATES = [c for c in COUNTERS if c not in GAUGES]
+RATES = [c for c in COUNTERS if c not in GAUGES and
+         not c.startswith("errors_")]
+NOTES = ["last_error", "last_close"]
 TEXT_KEYS = ["name", "kind", "state", "target"]
 for _c in COUNTERS:
     TEXT_KEYS.append(_c)
-    if _c not in GAUGES:
+    if _c in RATES:
         TEXT_KEYS.append(_c + "_per_second")
+TEXT_KEYS += NOTES
+ERRORS_METRIC = "wsbench_connection_errors_total"
 
 
 def metric_name(counter):
-    return "wsbench_" + counter + ("" if counter in GAUGES else "_total")
+    """The family and the reason label of a counter on /metrics."""
+    if counter.startswith("errors_"):
+        return ERRORS_METRIC, counter[len("errors_"):]
+    if counter == "connection_errors":
+        return ERRORS_METRIC, None      # the sum over reasons
+    return "wsbench_" + counter + ("" if counter in GAUGES else "_total"), None
+
+
+def metric_value(ms, counter, name, kind):
+    family, reason = metric_name(counter)
+    series = ms.get(family, {})
+    if counter == "connection_errors":
+        vals = [v for (n, k, _), v in series.items() if (n, k) == (name, kind)]
+        return sum(vals) if vals else None
+    return series.get((name, kind, reason))
 
 
 problems = []
@@ -66,7 +89,7 @@ def parse_stats_text(text):
         if j["_keys"] != TEXT_KEYS:
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
                     f"expected {TEXT_KEYS}")
-        for k in TEXT_KEYS[4:]:
+        for k in TEXT_KEYS[4:-len(NOTES)]:
             if not re.fullmatch(r"[0-9]+", j.get(k, "")):
                 problem(f"stats of {j.get('name')}: {k} is "
                         f"{j.get(k)!r}, not a number")
@@ -76,7 +99,7 @@ def parse_stats_text(text):
 
 
 def check_json_stats(jobs):
-    want = set(TEXT_KEYS[:4]) | set(COUNTERS) | {"per_second"}
+    want = set(TEXT_KEYS[:4]) | set(COUNTERS) | {"per_second"} | set(NOTES)
     for j in jobs:
         if set(j) != want:
             problem(f"-j stats of {j.get('name')}: members {sorted(j)}, "
@@ -118,7 +141,7 @@ def parse_list_text(text):
 
 
 def parse_metrics(text):
-    """Returns {metric: {(name, kind): value}}."""
+    """Returns {metric: {(name, kind, reason or None): value}}."""
     helps, types, samples = {}, {}, {}
     for n, line in enumerate(text.splitlines(), 1):
         if line.startswith("# HELP "):
@@ -147,9 +170,11 @@ def parse_metrics(text):
                 problem(f"metrics line {n}: bad label {pair!r}")
                 continue
             lab[lm.group(1)] = lm.group(2)
-        if set(lab) != {"name", "kind"}:
+        want = {"name", "kind"} | ({"reason"} if metric == ERRORS_METRIC
+                                   else set())
+        if set(lab) != want:
             problem(f"metrics line {n}: labels {sorted(lab)}, expected "
-                    f"exactly kind and name: {line!r}")
+                    f"exactly {sorted(want)}: {line!r}")
         for bad in ("job", "instance"):
             if bad in lab:
                 problem(f"metrics line {n}: a '{bad}' label (Prometheus "
@@ -157,19 +182,19 @@ def parse_metrics(text):
         if metric not in helps or metric not in types:
             problem(f"metrics line {n}: {metric} without HELP and TYPE "
                     f"before it")
-        key = (lab.get("name"), lab.get("kind"))
+        key = (lab.get("name"), lab.get("kind"), lab.get("reason"))
         if key in samples.setdefault(metric, {}):
             problem(f"metrics line {n}: a second sample for {key}")
         samples[metric][key] = value
     for c in COUNTERS:
-        mn = metric_name(c)
+        mn = metric_name(c)[0]
         want = "gauge" if c in GAUGES else "counter"
         if mn not in helps:
             problem(f"metrics: no HELP for {mn}")
         if types.get(mn) != want:
             problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
                     f"expected {want}")
-    extra = set(types) - {metric_name(c) for c in COUNTERS}
+    extra = set(types) - {metric_name(c)[0] for c in COUNTERS}
     if extra:
         problem(f"metrics: unexpected metrics {sorted(extra)}")
     return samples
@@ -219,10 +244,11 @@ def main():
         if ident(jobs) != ref:
             problem(f"jobs of {what}: {ident(jobs)}, of stats: {ref}")
     for c in COUNTERS:
-        got = sorted(ms.get(metric_name(c), {}))
-        if got != sorted(ref):
-            problem(f"metrics {metric_name(c)}: jobs {got}, of stats: "
-                    f"{sorted(ref)}")
+        family, reason = metric_name(c)
+        got = sorted((n, k) for n, k, r in ms.get(family, {}) if r == reason)
+        if c != "connection_errors" and got != sorted(ref):
+            problem(f"metrics {family} {reason or ''}: jobs {got}, of "
+                    f"stats: {sorted(ref)}")
     if o.jobs is not None:
         want = [tuple(x.split(":")) for x in o.jobs.split(",") if x]
         if sorted(ref) != sorted(want):
@@ -251,8 +277,7 @@ def main():
                 if c == "connections":
                     seq += [("-j list", ljb.get(name, {}).get(c)),
                             ("list", ltb.get(name, {}).get(c))]
-                seq.append(("metrics",
-                            ms.get(metric_name(c), {}).get((name, kind))))
+                seq.append(("metrics", metric_value(ms, c, name, kind)))
                 vals = [v for _, v in seq]
                 if any(not isinstance(v, int) for v in vals):
                     continue        # reported above

@@ -501,6 +501,38 @@ START_TEST(test_args_last_wins)
 }
 END_TEST
 
+/* A repeatable option keeps every value in order; others keep the last. */
+START_TEST(test_args_many)
+{
+	static const struct args_opt	mopts[] = {
+		{ "--header", ARGS_MANY },
+		{ "--msg", 1 },
+		{ NULL, 0 }
+	};
+	const char			*v[ARGS_MANY_MAX];
+	char				 line[1024];
+	size_t				 off = 0;
+	int				 i;
+
+	ck_assert_int_eq(run_opts(mopts, "--header 'A: 1' --msg x "
+	    "--header=B:2 p", 1, 1), 0);
+	ck_assert_int_eq(args_values(&t_a, 0, v, ARGS_MANY_MAX), 2);
+	ck_assert_str_eq(v[0], "A: 1");
+	ck_assert_str_eq(v[1], "B:2");
+	ck_assert_int_eq(args_values(&t_a, 0, v, 1), 1);
+	ck_assert_int_eq(args_values(&t_a, 1, v, ARGS_MANY_MAX), 0);
+	ck_assert_str_eq(t_a.value[1], "x");
+	ck_assert_int_eq(run_opts(mopts, "p", 1, 1), 0);
+	ck_assert_int_eq(args_values(&t_a, 0, v, ARGS_MANY_MAX), 0);
+
+	for (i = 0; i <= ARGS_MANY_MAX; i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off,
+		    "--header=h%d ", i);
+	ck_assert_int_eq(run_opts(mopts, line, 0, 0), -1);
+	ck_assert_str_eq(t_err, "too many options (at most 32 --header)");
+}
+END_TEST
+
 START_TEST(test_args_double_dash)
 {
 	ck_assert_int_eq(run("a -- --x -j - --msg=1 --", 0, 6), 0);
@@ -806,6 +838,7 @@ args_suite(void)
 	tcase_add_test(tc, test_args_needs_value);
 	tcase_add_test(tc, test_args_value_literal);
 	tcase_add_test(tc, test_args_last_wins);
+	tcase_add_test(tc, test_args_many);
 	tcase_add_test(tc, test_args_double_dash);
 	tcase_add_test(tc, test_args_dash_positional);
 	tcase_add_test(tc, test_args_mixed);

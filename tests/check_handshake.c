@@ -55,14 +55,58 @@ req_parse(const char *s, size_t n, struct ws_request *req,
 	return rc;
 }
 
+static const char *const offered[] = { "chat", "superchat" };
+
+/* Options for a request to host for path, and nothing else. */
+static struct ws_client_opts
+opts(const char *host, const char *path)
+{
+	struct ws_client_opts	o;
+
+	memset(&o, 0, sizeof(o));
+	o.host = host;
+	o.path = path;
+	return o;
+}
+
+static size_t
+build(char *out, size_t cap, const char *host, const char *path,
+    const char *key)
+{
+	struct ws_client_opts	o = opts(host, path);
+
+	return ws_request_build(out, cap, &o, key);
+}
+
+/* Parses an answer to a request that offered the two subprotocols in
+ * offered[]; *protocol gets the index of the one chosen. */
+static int
+resp_parse_proto(const char *s, size_t n, const char *key, size_t *head_len,
+    int *protocol, const char **reason)
+{
+	struct ws_client_opts	 o = opts("h", "/");
+	char			*p = dup_exact(s, n);
+	int			 rc;
+
+	o.protocols = offered;
+	o.nprotocols = 2;
+	rc = ws_response_parse(p, n, key, &o, head_len, protocol, reason);
+	free(p);
+	return rc;
+}
+
+/* Parses an answer to a request that offered no subprotocol. */
 static int
 resp_parse(const char *s, size_t n, const char *key, size_t *head_len,
     const char **reason)
 {
-	char	*p = dup_exact(s, n);
-	int	 rc;
+	struct ws_client_opts	 o = opts("h", "/");
+	char			*p = dup_exact(s, n);
+	int			 rc, protocol;
 
-	rc = ws_response_parse(p, n, key, head_len, reason);
+	rc = ws_response_parse(p, n, key, &o, head_len, &protocol, reason);
+	if (rc == 0)
+		ck_assert_int_eq(protocol, -1);
 	free(p);
 	return rc;
 }
@@ -456,7 +500,7 @@ START_TEST(test_request_build)
 	    "\r\n";
 	char		 out[512];
 
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out), "[::1]:8008",
+	ck_assert_uint_eq(build(out, sizeof(out), "[::1]:8008",
 	    "/a/b?c=d", RFC_KEY), strlen(want));
 	ck_assert_str_eq(out, want);
 }
@@ -466,18 +510,145 @@ START_TEST(test_request_build_refuses)
 {
 	char	out[512];
 
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out),
+	ck_assert_uint_eq(build(out, sizeof(out),
 	    "h\r\nX-Evil: 1", "/", RFC_KEY), 0);
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out), "h", "/a b",
+	ck_assert_uint_eq(build(out, sizeof(out), "h", "/a b",
 	    RFC_KEY), 0);
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out), "h", "/\n",
+	ck_assert_uint_eq(build(out, sizeof(out), "h", "/\n",
 	    RFC_KEY), 0);
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out), "", "/",
+	ck_assert_uint_eq(build(out, sizeof(out), "", "/",
 	    RFC_KEY), 0);
-	ck_assert_uint_eq(ws_request_build(out, sizeof(out), "h", "/",
+	ck_assert_uint_eq(build(out, sizeof(out), "h", "/",
 	    "key\r\n"), 0);
-	ck_assert_uint_gt(ws_request_build(out, sizeof(out), "h", "/",
+	ck_assert_uint_gt(build(out, sizeof(out), "h", "/",
 	    RFC_KEY), 0);
+}
+END_TEST
+
+/* --origin, --protocol and --header, and a User-Agent that replaces ours. */
+START_TEST(test_request_build_options)
+{
+	static const char *const	 headers[] = {
+		"Authorization: Bearer a b", "User-Agent: probe/1"
+	};
+	const char			*want =
+	    "GET / HTTP/1.1\r\n"
+	    "Host: h:1\r\n"
+	    "Upgrade: websocket\r\n"
+	    "Connection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: " RFC_KEY "\r\n"
+	    "Sec-WebSocket-Version: 13\r\n"
+	    "Origin: http://example.com\r\n"
+	    "Sec-WebSocket-Protocol: chat, superchat\r\n"
+	    "Authorization: Bearer a b\r\n"
+	    "User-Agent: probe/1\r\n"
+	    "\r\n";
+	struct ws_client_opts		 o = opts("h:1", "/");
+	struct ws_request		 req;
+	const char			*reason;
+	char				 out[1024];
+
+	o.origin = "http://example.com";
+	o.protocols = offered;
+	o.nprotocols = 2;
+	o.headers = headers;
+	o.nheaders = 2;
+	ck_assert_uint_eq(ws_request_build(out, sizeof(out), &o, RFC_KEY),
+	    strlen(want));
+	ck_assert_str_eq(out, want);
+	/* Our own server side takes it. */
+	ck_assert_int_eq(req_parse(out, strlen(out), &req, &reason), 0);
+
+	o.nheaders = 1;
+	o.nprotocols = 1;
+	ck_assert_uint_gt(ws_request_build(out, sizeof(out), &o, RFC_KEY), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Sec-WebSocket-Protocol: chat\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "User-Agent: wsbench\r\n"));
+	o.origin = "http://a b";
+	ck_assert_uint_eq(ws_request_build(out, sizeof(out), &o, RFC_KEY), 0);
+}
+END_TEST
+
+static const struct {
+	const char	*line;
+	int		 good;
+} header_lines[] = {
+	{ "X-Test: 1", 1 },
+	{ "Authorization: Bearer abc def", 1 },
+	{ "X-Empty:", 1 },
+	{ "User-Agent: me", 1 },
+	{ "Cookie: a=b;\tc=d", 1 },
+	{ "X-Test 1", 0 },
+	{ ": 1", 0 },
+	{ "X Test: 1", 0 },
+	{ "X-Test: a\r\nX-Evil: 1", 0 },
+	{ "X-Test: a\nb", 0 },
+	{ "X-Test: \x7f", 0 },
+	{ "Host: other", 0 },
+	{ "upgrade: h2c", 0 },
+	{ "Connection: close", 0 },
+	{ "Sec-WebSocket-Key: x", 0 },
+	{ "Sec-WebSocket-Version: 8", 0 },
+	{ "Sec-WebSocket-Protocol: chat", 0 },
+	{ "Sec-WebSocket-Extensions: permessage-deflate", 0 },
+	{ "origin: http://x", 0 },
+};
+
+START_TEST(test_header_check)
+{
+	const char	*why = ws_header_check(header_lines[_i].line);
+
+	ck_assert_msg((why == NULL) == header_lines[_i].good, "'%s': %s",
+	    header_lines[_i].line, why != NULL ? why : "accepted");
+}
+END_TEST
+
+START_TEST(test_token_valid)
+{
+	ck_assert_int_eq(ws_token_valid("chat"), 1);
+	ck_assert_int_eq(ws_token_valid("v2.bin+json"), 1);
+	ck_assert_int_eq(ws_token_valid(""), 0);
+	ck_assert_int_eq(ws_token_valid("a b"), 0);
+	ck_assert_int_eq(ws_token_valid("a,b"), 0);
+	ck_assert_int_eq(ws_token_valid("a\"b"), 0);
+	ck_assert_int_eq(ws_origin_valid("http://example.com:8080"), 1);
+	ck_assert_int_eq(ws_origin_valid("null"), 1);
+	ck_assert_int_eq(ws_origin_valid(""), 0);
+	ck_assert_int_eq(ws_origin_valid("http://a\r\n"), 0);
+}
+END_TEST
+
+/* The server may pick one subprotocol of those offered, once. */
+START_TEST(test_response_protocol)
+{
+	const char	*reason = NULL, *s;
+	size_t		 head_len;
+	int		 protocol = 7;
+
+	s = RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT "\r\n";
+	ck_assert_int_eq(resp_parse_proto(s, strlen(s), RFC_KEY, &head_len,
+	    &protocol, &reason), 0);
+	ck_assert_int_eq(protocol, -1);
+	s = RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
+	    "Sec-WebSocket-Protocol: superchat\r\n\r\n";
+	ck_assert_int_eq(resp_parse_proto(s, strlen(s), RFC_KEY, &head_len,
+	    &protocol, &reason), 0);
+	ck_assert_int_eq(protocol, 1);
+	s = RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
+	    "Sec-WebSocket-Protocol: other\r\n\r\n";
+	ck_assert_int_eq(resp_parse_proto(s, strlen(s), RFC_KEY, &head_len,
+	    &protocol, &reason), WS_HS_ERROR);
+	ck_assert_str_eq(reason, "server chose a subprotocol we did not offer");
+	s = RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
+	    "Sec-WebSocket-Protocol: chat, superchat\r\n\r\n";
+	ck_assert_int_eq(resp_parse_proto(s, strlen(s), RFC_KEY, &head_len,
+	    &protocol, &reason), WS_HS_ERROR);
+	s = RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
+	    "Sec-WebSocket-Protocol: chat\r\n"
+	    "Sec-WebSocket-Protocol: chat\r\n\r\n";
+	ck_assert_int_eq(resp_parse_proto(s, strlen(s), RFC_KEY, &head_len,
+	    &protocol, &reason), WS_HS_ERROR);
+	ck_assert_str_eq(reason, "more than one Sec-WebSocket-Protocol");
 }
 END_TEST
 
@@ -551,7 +722,7 @@ START_TEST(test_roundtrip)
 	size_t			 len, head_len = 0;
 
 	ck_assert_int_eq(ws_key_generate(key), 0);
-	len = ws_request_build(buf, sizeof(buf), "example.com:8008",
+	len = build(buf, sizeof(buf), "example.com:8008",
 	    "/a?b=c", key);
 	ck_assert_uint_gt(len, 0);
 	ck_assert_int_eq(req_parse(buf, len, &req, &reason), 0);
@@ -613,60 +784,74 @@ END_TEST
 static const struct {
 	const char	*name;
 	const char	*resp;
+	int		 rc;
 	const char	*reason;
 } bad_responses[] = {
 	{ "wrong accept", RS_LINE RS_UPGRADE RS_CONN
 	    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo\r\n\r\n",
+	    WS_HS_BAD_ACCEPT,
 	    "wrong Sec-WebSocket-Accept" },
 	{ "accept of another key", RS_LINE RS_UPGRADE RS_CONN
 	    "Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n",
+	    WS_HS_BAD_ACCEPT,
 	    "wrong Sec-WebSocket-Accept" },
 	{ "accept in other case", RS_LINE RS_UPGRADE RS_CONN
 	    "Sec-WebSocket-Accept: S3PPLMBITXAQ9KYGZZHZRBK+XOO=\r\n\r\n",
+	    WS_HS_BAD_ACCEPT,
 	    "wrong Sec-WebSocket-Accept" },
 	{ "empty accept", RS_LINE RS_UPGRADE RS_CONN
-	    "Sec-WebSocket-Accept:\r\n\r\n", "wrong Sec-WebSocket-Accept" },
+	    "Sec-WebSocket-Accept:\r\n\r\n",
+	    WS_HS_BAD_ACCEPT, "wrong Sec-WebSocket-Accept" },
 	{ "two accepts", RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT RS_ACCEPT
-	    "\r\n", "duplicate Sec-WebSocket-Accept" },
-	{ "no accept", RS_LINE RS_UPGRADE RS_CONN "\r\n",
+	    "\r\n", WS_HS_BAD_ACCEPT, "duplicate Sec-WebSocket-Accept" },
+	{ "no accept", RS_LINE RS_UPGRADE RS_CONN "\r\n", WS_HS_BAD_ACCEPT,
 	    "missing Sec-WebSocket-Accept" },
 	{ "status 200", "HTTP/1.1 200 OK\r\n" RS_UPGRADE RS_CONN RS_ACCEPT
-	    "\r\n", "got a 2xx status instead of 101 (not a WebSocket "
+	    "\r\n",
+	    WS_HS_BAD_STATUS,
+	    "got a 2xx status instead of 101 (not a WebSocket "
 	    "endpoint?)" },
-	{ "status 100", "HTTP/1.1 100 Continue\r\n\r\n",
+	{ "status 100", "HTTP/1.1 100 Continue\r\n\r\n", WS_HS_BAD_STATUS,
 	    "unexpected 1xx status (want 101)" },
 	{ "status 302", "HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n",
+	    WS_HS_BAD_STATUS,
 	    "got a 3xx redirect instead of 101" },
 	{ "status 426", "HTTP/1.1 426 Upgrade Required\r\n"
-	    "Sec-WebSocket-Version: 13\r\n\r\n",
+	    "Sec-WebSocket-Version: 13\r\n\r\n", WS_HS_BAD_STATUS,
 	    "upgrade refused with a 4xx status" },
 	{ "status 503", "HTTP/1.1 503 Service Unavailable\r\n\r\n",
+	    WS_HS_BAD_STATUS,
 	    "server error (5xx status) instead of 101" },
-	{ "status 601", "HTTP/1.1 601 What\r\n\r\n", "bad status line" },
+	{ "status 601", "HTTP/1.1 601 What\r\n\r\n",
+	    WS_HS_ERROR, "bad status line" },
 	{ "status 1010", "HTTP/1.1 1010 Switching\r\n" RS_UPGRADE RS_CONN
-	    RS_ACCEPT "\r\n", "bad status line" },
+	    RS_ACCEPT "\r\n", WS_HS_ERROR, "bad status line" },
 	{ "HTTP/1.0", "HTTP/1.0 101 Switching Protocols\r\n" RS_UPGRADE
-	    RS_CONN RS_ACCEPT "\r\n", "bad status line" },
-	{ "not HTTP", "SSH-2.0-OpenSSH_9.2\r\n\r\n", "bad status line" },
-	{ "no Upgrade", RS_LINE RS_CONN RS_ACCEPT "\r\n",
+	    RS_CONN RS_ACCEPT "\r\n", WS_HS_ERROR, "bad status line" },
+	{ "not HTTP", "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+	    WS_HS_ERROR, "bad status line" },
+	{ "no Upgrade", RS_LINE RS_CONN RS_ACCEPT "\r\n", WS_HS_ERROR,
 	    "missing Upgrade: websocket" },
 	{ "Upgrade: h2c", RS_LINE "Upgrade: h2c\r\n" RS_CONN RS_ACCEPT
-	    "\r\n", "missing Upgrade: websocket" },
-	{ "no Connection", RS_LINE RS_UPGRADE RS_ACCEPT "\r\n",
+	    "\r\n", WS_HS_ERROR, "missing Upgrade: websocket" },
+	{ "no Connection", RS_LINE RS_UPGRADE RS_ACCEPT "\r\n", WS_HS_ERROR,
 	    "missing Connection: Upgrade" },
 	{ "Connection: close", RS_LINE RS_UPGRADE "Connection: close\r\n"
-	    RS_ACCEPT "\r\n", "missing Connection: Upgrade" },
+	    RS_ACCEPT "\r\n", WS_HS_ERROR, "missing Connection: Upgrade" },
 	{ "extensions", RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
 	    "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+	    WS_HS_ERROR,
 	    "server chose an extension we did not offer" },
 	{ "protocol", RS_LINE RS_UPGRADE RS_CONN RS_ACCEPT
-	    "sec-websocket-protocol: chat\r\n\r\n",
+	    "sec-websocket-protocol: chat\r\n\r\n", WS_HS_ERROR,
 	    "server chose a subprotocol we did not offer" },
 	{ "line without colon", RS_LINE RS_UPGRADE "Connection Upgrade\r\n"
-	    RS_ACCEPT "\r\n", "malformed header line" },
+	    RS_ACCEPT "\r\n", WS_HS_ERROR, "malformed header line" },
 	{ "bare LF", RS_LINE "Upgrade: websocket\n" RS_CONN RS_ACCEPT "\r\n",
+	    WS_HS_ERROR,
 	    "malformed header line" },
-	{ "empty status line", "\r\n" RS_UPGRADE "\r\n", "bad status line" },
+	{ "empty status line", "\r\n" RS_UPGRADE "\r\n",
+	    WS_HS_ERROR, "bad status line" },
 };
 
 START_TEST(test_response_bad)
@@ -676,8 +861,8 @@ START_TEST(test_response_bad)
 	int		 rc;
 
 	rc = resp_parse(s, strlen(s), RFC_KEY, &head_len, &reason);
-	ck_assert_msg(rc == WS_HS_ERROR, "%s: got %d", bad_responses[_i].name,
-	    rc);
+	ck_assert_msg(rc == bad_responses[_i].rc, "%s: got %d",
+	    bad_responses[_i].name, rc);
 	ck_assert_ptr_nonnull(reason);
 	ck_assert_msg(strcmp(reason, bad_responses[_i].reason) == 0,
 	    "%s: reason \"%s\"", bad_responses[_i].name, reason);
@@ -690,7 +875,7 @@ START_TEST(test_response_wrong_key)
 	size_t		 head_len;
 
 	ck_assert_int_eq(resp_parse(s, strlen(s), "QUJDREVGR0hJSktMTU5PUA==",
-	    &head_len, &reason), WS_HS_ERROR);
+	    &head_len, &reason), WS_HS_BAD_ACCEPT);
 	ck_assert_str_eq(reason, "wrong Sec-WebSocket-Accept");
 }
 END_TEST
@@ -730,11 +915,11 @@ START_TEST(test_small_cap)
 	ck_assert_uint_eq(ws_response_error_build(out, len + 1, 400, "bad"),
 	    len);
 
-	len = ws_request_build(out, sizeof(out), "h", "/", RFC_KEY);
+	len = build(out, sizeof(out), "h", "/", RFC_KEY);
 	for (cap = 0; cap <= len; cap++)
-		ck_assert_uint_eq(ws_request_build(out, cap, "h", "/",
+		ck_assert_uint_eq(build(out, cap, "h", "/",
 		    RFC_KEY), 0);
-	ck_assert_uint_eq(ws_request_build(out, len + 1, "h", "/", RFC_KEY),
+	ck_assert_uint_eq(build(out, len + 1, "h", "/", RFC_KEY),
 	    len);
 }
 END_TEST
@@ -770,12 +955,16 @@ handshake_suite(void)
 	tc = tcase_create("client");
 	tcase_add_test(tc, test_request_build);
 	tcase_add_test(tc, test_request_build_refuses);
+	tcase_add_test(tc, test_request_build_options);
+	tcase_add_loop_test(tc, test_header_check, 0, NELEM(header_lines));
+	tcase_add_test(tc, test_token_valid);
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_loop_test(tc, test_response_valid, 0,
 	    NELEM(valid_responses));
 	tcase_add_test(tc, test_response_prefixes);
 	tcase_add_loop_test(tc, test_response_bad, 0, NELEM(bad_responses));
 	tcase_add_test(tc, test_response_wrong_key);
+	tcase_add_test(tc, test_response_protocol);
 	tcase_add_test(tc, test_response_too_large);
 	tcase_add_test(tc, test_small_cap);
 	suite_add_tcase(s, tc);

@@ -310,6 +310,7 @@ conn_opened(struct conn *c)
 	c->state = CONN_OPEN;
 	c->counted = 1;
 	counter_add(c->slot, CTR_connections, 1);
+	counter_add(c->slot, CTR_connections_opened, 1);
 	evtimer_del(c->timer);
 	if (c->ops->open != NULL)
 		c->ops->open(c);

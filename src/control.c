@@ -21,6 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics_process.h"
 #include "paths.h"
 
 #define CONTROL_IDLE_TIMEOUT	10	/* seconds to send the request */
@@ -94,6 +95,7 @@ control_run(struct control_client *cc, const char *line)
 		snprintf(ctx.err, sizeof(ctx.err), "empty request");
 	else if (cmd_exec(&ctx, argc, argv) == 0)
 		ctx.err[0] = '\0';
+	metrics_count_request(ctx.err[0] == '\0');
 	control_send_lines(cc, ctx.out);
 	evbuffer_free(ctx.out);
 	cmd_free_argv(argc, argv);

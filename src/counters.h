@@ -43,6 +43,9 @@
 	    CTR_ERRORS_HELP)						\
 	X(reconnects, "wsbench_reconnects_total", "counter", NULL,	\
 	    "Connection attempts made after a lost connection.")	\
+	X(connections_opened, "wsbench_connections_opened_total",	\
+	    "counter", NULL, "WebSocket connections that completed the "\
+	    "opening handshake.")					\
 	X(connections, "wsbench_connections", "gauge", NULL,		\
 	    "WebSocket connections open.")
 

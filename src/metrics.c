@@ -8,16 +8,49 @@
 
 #include <event2/buffer.h>
 #include <microhttpd.h>
+#include <zlib.h>
 
 #include "counters.h"
 #include "job.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_process.h"
 #include "sockaddr.h"
 
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
 static struct MHD_Daemon	*metrics_daemon;
+
+/* A label value: backslash, double quote and newline escaped. */
+static void
+metrics_label(struct evbuffer *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			evbuffer_add_printf(b, "\\%c", *s);
+		else if (*s == '\n')
+			evbuffer_add_printf(b, "\\n");
+		else
+			evbuffer_add(b, s, 1);
+	}
+}
+
+/* What each job is, for joins in PromQL: its target is a label here only,
+ * not on every counter. */
+static void
+metrics_job_info(struct evbuffer *b)
+{
+	struct job	*j;
+
+	evbuffer_add_printf(b, "# HELP wsbench_job_info Always 1, labelled "
+	    "with what the job is.\n# TYPE wsbench_job_info gauge\n");
+	TAILQ_FOREACH(j, job_list(), entry) {
+		evbuffer_add_printf(b, "wsbench_job_info{name=\"%s\",kind=\"%s\","
+		    "target=\"", j->name, j->kind->name);
+		metrics_label(b, j->kind->target(j));
+		evbuffer_add_printf(b, "\"} 1\n");
+	}
+}
 
 /*
  * Counters sharing a family come one after another in COUNTERS, so HELP and
@@ -33,6 +66,7 @@ metrics_render(struct evbuffer *b)
 	int				 c;
 
 	job_list_lock();
+	metrics_job_info(b);
 	for (c = 0; c < CTR_COUNT; c++) {
 		ci = &counter_info[c];
 		if (ci->metric == NULL)
@@ -50,11 +84,12 @@ metrics_render(struct evbuffer *b)
 			    (unsigned long long)job_total(j, c));
 	}
 	job_list_unlock();
+	metrics_process_render(b);
 }
 
 static enum MHD_Result
 metrics_reply(struct MHD_Connection *conn, unsigned int status,
-    const char *type, void *body, size_t len)
+    const char *type, const char *encoding, void *body, size_t len)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 rc;
@@ -65,9 +100,56 @@ metrics_reply(struct MHD_Connection *conn, unsigned int status,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (encoding != NULL)
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	rc = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return rc;
+}
+
+/* Whether the scraper takes gzip: a "gzip" token in Accept-Encoding. */
+static int
+metrics_wants_gzip(struct MHD_Connection *conn)
+{
+	const char	*ae;
+
+	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	return ae != NULL && strstr(ae, "gzip") != NULL &&
+	    strstr(ae, "gzip;q=0") == NULL;
+}
+
+/* body[0..*len) gzipped into a new buffer; NULL on failure. */
+static char *
+metrics_gzip(const char *body, size_t *len)
+{
+	z_stream	 z;
+	char		*out;
+	size_t		 cap = deflateBound(NULL, (uLong)*len) + 32;
+
+	memset(&z, 0, sizeof(z));
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)*len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*len = z.total_out;
+	deflateEnd(&z);
+	return out;
 }
 
 static enum MHD_Result
@@ -78,7 +160,8 @@ metrics_text(struct MHD_Connection *conn, unsigned int status,
 
 	if (body == NULL)
 		return MHD_NO;
-	return metrics_reply(conn, status, "text/plain", body, strlen(body));
+	return metrics_reply(conn, status, "text/plain", NULL, body,
+	    strlen(body));
 }
 
 static enum MHD_Result
@@ -88,7 +171,7 @@ metrics_handler(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct evbuffer	*b;
 	size_t		 len;
-	char		*body;
+	char		*body, *gz;
 
 	(void)cls;
 	(void)version;
@@ -111,8 +194,14 @@ metrics_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	evbuffer_remove(b, body, len);
 	evbuffer_free(b);
-	return metrics_reply(conn, MHD_HTTP_OK, METRICS_CONTENT_TYPE, body,
-	    len);
+	if (metrics_wants_gzip(conn) &&
+	    (gz = metrics_gzip(body, &len)) != NULL) {
+		free(body);
+		return metrics_reply(conn, MHD_HTTP_OK, METRICS_CONTENT_TYPE,
+		    "gzip", gz, len);
+	}
+	return metrics_reply(conn, MHD_HTTP_OK, METRICS_CONTENT_TYPE, NULL,
+	    body, len);
 }
 
 /* Binding here rather than in libmicrohttpd gives errors their errno. */

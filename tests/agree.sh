@@ -83,6 +83,14 @@ wait_until 10 '[ "$(num_of a r messages_received_per_second)" -gt 0 ]' ||
 sample a live
 agree live --jobs p:push,r:recv,idle:recv
 promtool_ok live
+# The same page gzipped to a scraper that asks for it, plain otherwise.
+curl -sS --max-time 10 -H 'Accept-Encoding: gzip' -D "$WORK/gz.head" \
+	-o "$WORK/page.gz" "$(metrics_url a)" || fail "gzip fetch"
+grep -qi '^content-encoding: gzip' "$WORK/gz.head" || fail "no gzip: $(cat "$WORK/gz.head")"
+[ "$(gzip -dc "$WORK/page.gz" | grep -c '^# TYPE')" -eq "$(grep -c '^# TYPE' "$WORK/live.metrics")" ] ||
+	fail "the gzipped page differs from the plain one"
+head -n 1 "$WORK/live.metrics" | grep -q '^# HELP ' ||
+	fail "the page asked for plain is not plain text"
 
 # Freeze: without its push, r counts no more messages (its reconnects and
 # connection errors go on, refused, so these only must not fall).

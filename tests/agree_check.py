@@ -28,7 +28,8 @@ REASONS = ["refused", "timeout", "bad_status", "bad_accept", "handshake",
            "protocol", "lost"]
 COUNTERS = ["messages_received", "messages_sent", "bytes_received",
             "bytes_sent", "connection_errors"] + \
-    ["errors_" + r for r in REASONS] + ["reconnects", "connections"]
+    ["errors_" + r for r in REASONS] + ["reconnects", "connections_opened",
+                                        "connections"]
 GAUGES = {"connections"}
 RATES = [c for c in COUNTERS if c not in GAUGES and
          not c.startswith("errors_")]
@@ -40,6 +41,15 @@ for _c in COUNTERS:
         TEXT_KEYS.append(_c + "_per_second")
 TEXT_KEYS += NOTES
 ERRORS_METRIC = "wsbench_connection_errors_total"
+JOB_INFO = "wsbench_job_info"
+# The daemon's own families: present once, not per job.
+DAEMON = {"wsbench_build_info": "gauge", "wsbench_worker_threads": "gauge",
+          "wsbench_control_requests_total": "counter",
+          "process_cpu_seconds_total": "counter",
+          "process_start_time_seconds": "gauge",
+          "process_virtual_memory_bytes": "gauge",
+          "process_resident_memory_bytes": "gauge",
+          "process_open_fds": "gauge", "process_max_fds": "gauge"}
 
 
 def metric_name(counter):
@@ -140,6 +150,16 @@ def parse_list_text(text):
     return jobs
 
 
+def daemon_sample(line, n, helps, types):
+    """A sample of the daemon's own: no name or kind label, any number."""
+    m = re.fullmatch(r'([a-z_]+)(\{[a-z_]+="[^"]*"\})? '
+                     r'([0-9]+(\.[0-9]+)?)', line)
+    if m is None:
+        problem(f"metrics line {n}: bad daemon sample {line!r}")
+    elif m.group(1) not in helps or m.group(1) not in types:
+        problem(f"metrics line {n}: {m.group(1)} without HELP and TYPE")
+
+
 def parse_metrics(text):
     """Returns {metric: {(name, kind, reason or None): value}}."""
     helps, types, samples = {}, {}, {}
@@ -156,6 +176,9 @@ def parse_metrics(text):
             continue
         if line.startswith("#") or line == "":
             continue
+        if line.split("{")[0].split(" ")[0] in DAEMON:
+            daemon_sample(line, n, helps, types)
+            continue
         m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} ([0-9]+)",
                          line)
         if m is None:
@@ -171,6 +194,7 @@ def parse_metrics(text):
                 continue
             lab[lm.group(1)] = lm.group(2)
         want = {"name", "kind"} | ({"reason"} if metric == ERRORS_METRIC
+                                   else {"target"} if metric == JOB_INFO
                                    else set())
         if set(lab) != want:
             problem(f"metrics line {n}: labels {sorted(lab)}, expected "
@@ -194,7 +218,12 @@ def parse_metrics(text):
         if types.get(mn) != want:
             problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
                     f"expected {want}")
-    extra = set(types) - {metric_name(c)[0] for c in COUNTERS}
+    for mn, want in DAEMON.items():
+        if types.get(mn) != want:
+            problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
+                    f"expected {want}")
+    extra = set(types) - {metric_name(c)[0] for c in COUNTERS} - \
+        set(DAEMON) - {JOB_INFO}
     if extra:
         problem(f"metrics: unexpected metrics {sorted(extra)}")
     return samples

@@ -52,7 +52,7 @@ for kv in "name r" "kind recv" "state running" "target $url"; do
 		"$WORK/stats_r" || fail "stats r has no '$kv' line: $(cat "$WORK/stats_r")"
 done
 n=$(grep -c . "$WORK/stats_r")
-[ "$n" -eq 26 ] || fail "stats r has $n lines, expected 26: $(cat "$WORK/stats_r")"
+[ "$n" -eq 28 ] || fail "stats r has $n lines, expected 28: $(cat "$WORK/stats_r")"
 ctl a stats >"$WORK/stats_all" || fail "stats"
 [ "$(awk '$1 == "name" { print $2 }' "$WORK/stats_all" | tr '\n' ' ')" = "p r " ] ||
 	fail "stats shows jobs $(awk '$1 == "name"' "$WORK/stats_all"), expected p and r"

@@ -1,0 +1,15 @@
+/*
+ * The daemon's own families on /metrics: build, threads, control requests,
+ * and the process metrics Prometheus clients conventionally export, read
+ * from /proc/self when scraped.
+ */
+#ifndef METRICS_PROCESS_H
+#define METRICS_PROCESS_H
+
+struct evbuffer;
+
+/* Control requests by result, counted by the main loop. */
+void	metrics_count_request(int ok);
+void	metrics_process_render(struct evbuffer *);
+
+#endif

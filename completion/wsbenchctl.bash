@@ -7,7 +7,7 @@
 # do come from the daemon, from `wsbenchctl list` on the socket given
 # with -s, if any.  Only bash builtins: no bash-completion helper needed.
 
-_wsbenchctl_commands='start stop list stats watch version help'
+_wsbenchctl_commands='start stop list stats watch version help reload'
 _wsbenchctl_kinds='push recv echo'
 _wsbenchctl_opts_push='--name --max-message --port --bind --msg --size --binary'
 _wsbenchctl_opts_recv='--name --max-message --connections --header --protocol --origin'

@@ -18,6 +18,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_watch_entry,
 	&cmd_version_entry,
 	&cmd_help_entry,
+	&cmd_reload_entry,
 };
 #define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
 

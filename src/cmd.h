@@ -17,6 +17,7 @@ struct cmd_ctx {
 	struct evbuffer		*out;		/* output lines, or NULL */
 	struct control_client	*client;	/* NULL in the config file */
 	int			 check;		/* -n: validate only */
+	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
 	char			 err[CMD_ERR_MAX];
 };
@@ -37,6 +38,7 @@ extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_reload_entry;
 
 /*
  * Runs argv (argv[0] is the command name).  Returns 0, or -1 with a

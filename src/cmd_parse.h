@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define CMD_ARGS_MAX	64	/* most words in one command */
+#define CMD_LINE_MAX	8192	/* longest command line */
 
 /*
  * Splits line (ending at its NUL or first newline) into *argc words in a

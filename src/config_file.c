@@ -10,30 +10,65 @@
 #include "config_file.h"
 #include "log.h"
 
-static int
-config_file_line(const char *path, unsigned int lineno, const char *line,
-    int check)
-{
-	struct cmd_ctx	  ctx;
-	const char	 *err;
-	char		**argv;
-	int		  argc, rc;
+struct config_run {
+	int	check;
+};
 
-	if (cmd_parse_line(line, &argc, &argv, &err) == -1) {
-		log_warnx("%s:%u: %s", path, lineno, err);
+static int
+config_file_run(void *arg, int argc, char **argv, char *err, size_t errlen)
+{
+	struct config_run	*cr = arg;
+	struct cmd_ctx		 ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.check = cr->check;
+	ctx.config = 1;
+	if (cmd_exec(&ctx, argc, argv) == -1) {
+		snprintf(err, errlen, "%s", ctx.err);
 		return -1;
 	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.check = check;
-	rc = cmd_exec(&ctx, argc, argv);
-	if (rc == -1)
-		log_warnx("%s:%u: %s", path, lineno, ctx.err);
-	cmd_free_argv(argc, argv);
-	return rc;
+	return 0;
 }
 
 int
 config_file_load(const char *path, int check)
+{
+	struct config_run	cr = { check };
+
+	return config_file_each(path, config_file_run, &cr, NULL, 0);
+}
+
+static int
+config_file_line(const char *path, unsigned int lineno, const char *line,
+    int (*fn)(void *, int, char **, char *, size_t), void *arg,
+    char *first, size_t firstlen)
+{
+	const char	 *perr;
+	char		  err[CMD_ERR_MAX];
+	char		**argv;
+	int		  argc, rc = 0;
+
+	if (cmd_parse_line(line, &argc, &argv, &perr) == -1) {
+		snprintf(err, sizeof(err), "%s", perr);
+		rc = -1;
+	} else {
+		if (argc > 0)
+			rc = fn(arg, argc, argv, err, sizeof(err));
+		cmd_free_argv(argc, argv);
+	}
+	if (rc == -1) {
+		log_warnx("%s:%u: %s", path, lineno, err);
+		if (first != NULL && first[0] == '\0')
+			snprintf(first, firstlen, "%s:%u: %s", path, lineno,
+			    err);
+	}
+	return rc;
+}
+
+int
+config_file_each(const char *path,
+    int (*fn)(void *, int, char **, char *, size_t), void *arg, char *first,
+    size_t firstlen)
 {
 	FILE		*f;
 	char		*line = NULL;
@@ -41,13 +76,19 @@ config_file_load(const char *path, int check)
 	unsigned int	 lineno = 0;
 	int		 errors = 0;
 
+	if (first != NULL && firstlen > 0)
+		first[0] = '\0';
 	if ((f = fopen(path, "r")) == NULL) {
 		log_warn("cannot read %s", path);
+		if (first != NULL)
+			snprintf(first, firstlen, "cannot read %s: %s", path,
+			    strerror(errno));
 		return -1;
 	}
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
-		if (config_file_line(path, lineno, line, check) == -1)
+		if (config_file_line(path, lineno, line, fn, arg, first,
+		    firstlen) == -1)
 			errors++;
 	}
 	if (ferror(f)) {

@@ -9,4 +9,15 @@
  */
 int	config_file_load(const char *path, int check);
 
+/*
+ * Calls fn for each line of the file with its argv (blank and comment
+ * lines skipped).  A line that does not parse, or for which fn returns -1,
+ * is logged as "path:line: message" (fn's message in err) and counted.
+ * Returns the number of errors, or -1 when the file cannot be read; the
+ * text of the first error goes to first (may be NULL).
+ */
+int	config_file_each(const char *path,
+	    int (*fn)(void *arg, int argc, char **argv, char *err, size_t n),
+	    void *arg, char *first, size_t firstlen);
+
 #endif

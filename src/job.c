@@ -51,7 +51,8 @@ job_name_valid(const char *name)
 }
 
 static int
-job_name_set(struct job *j, const char *name, char *err, size_t errlen)
+job_name_set(struct job *j, const char *name, int check, char *err,
+    size_t errlen)
 {
 	if (name == NULL) {
 		do {
@@ -65,7 +66,9 @@ job_name_set(struct job *j, const char *name, char *err, size_t errlen)
 		    "digits, '_', '.' or '-')", name, JOB_NAME_MAX);
 		return -1;
 	}
-	if (job_find(name) != NULL) {
+	/* Checking a config says nothing of the jobs running now: a reload
+	 * finds out itself which names stay taken. */
+	if (!check && job_find(name) != NULL) {
 		snprintf(err, errlen, "job '%s' already exists", name);
 		return -1;
 	}
@@ -102,6 +105,7 @@ job_free(struct job *j)
 {
 	j->kind->free(j);
 	pthread_mutex_destroy(&j->notes.mu);
+	free(j->config_line);
 	free(j->slots);
 	free(j);
 }
@@ -130,7 +134,7 @@ job_create(int argc, char **argv, int check, struct job **jobp, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (job_name_set(j, a.value[JOB_OPT_NAME], err, errlen) == -1 ||
+	if (job_name_set(j, a.value[JOB_OPT_NAME], check, err, errlen) == -1 ||
 	    args_uint(kind->opts, &a, JOB_OPT_MAX_MESSAGE, 1,
 	    JOB_MAX_MESSAGE_LIMIT, JOB_MAX_MESSAGE_DEFAULT, &max_message, err,
 	    errlen) == -1) {

@@ -78,6 +78,7 @@ struct job {
 	unsigned int		 next_worker;	/* round robin */
 	uint64_t		 max_message;	/* largest message accepted */
 	struct job_notes	 notes;
+	char			*config_line;	/* the config's start line */
 	void			*priv;
 };
 

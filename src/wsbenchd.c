@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "metrics.h"
 #include "paths.h"
+#include "reload.h"
 #include "sd_notify.h"
 
 #define DEFAULT_CONFIG		SYSCONFDIR "/wsbenchd.conf"
@@ -188,6 +189,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	last_tick = now;
 	job_sample_all((double)d.tv_sec + (double)d.tv_usec / 1e6);
 	control_tick();
+	reload_tick();
 	notify_status("");
 }
 
@@ -264,19 +266,33 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	begin_shutdown();
 }
 
+static void
+sighup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	char	msg[512];
+
+	(void)sig;
+	(void)what;
+	(void)arg;
+	if (reload_run(msg, sizeof(msg)) == -1)
+		log_warnx("reload refused: %s", msg);
+}
+
 static int
 run(const struct options *o)
 {
 	struct event_base	*base = loop_base(loop_main());
-	struct event		*tick, *sigint, *sigterm, *watchdog;
+	struct event		*tick, *sigint, *sigterm, *sighup, *watchdog;
 	struct timeval		 second = { 1, 0 };
 
 	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
 	sigint = evsignal_new(base, SIGINT, signal_cb, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_cb, NULL);
+	sighup = evsignal_new(base, SIGHUP, sighup_cb, NULL);
 	if (tick == NULL || sigint == NULL || sigterm == NULL ||
-	    event_add(tick, &second) == -1 || event_add(sigint, NULL) == -1 ||
-	    event_add(sigterm, NULL) == -1)
+	    sighup == NULL || event_add(tick, &second) == -1 ||
+	    event_add(sigint, NULL) == -1 || event_add(sigterm, NULL) == -1 ||
+	    event_add(sighup, NULL) == -1)
 		fatalx("%s: cannot set up the main loop", __func__);
 	watchdog = watchdog_start(base);
 	gettimeofday(&last_tick, NULL);
@@ -295,6 +311,7 @@ run(const struct options *o)
 	event_free(tick);
 	event_free(sigint);
 	event_free(sigterm);
+	event_free(sighup);
 	if (watchdog != NULL)
 		event_free(watchdog);
 	if (shutdown_timer != NULL)
@@ -318,8 +335,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	/* Reloading is not there yet: a stray SIGHUP must not kill jobs. */
+	/* Until the main loop handles it, a SIGHUP must not kill jobs. */
 	signal(SIGHUP, SIG_IGN);
+	reload_set_path(o.config, o.config_given);
 	raise_fd_limit();
 	if (loops_init(o.threads) == -1 || loops_start() == -1)
 		return 1;

@@ -1,0 +1,242 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cmd_parse.h"
+#include "config_file.h"
+#include "job.h"
+#include "log.h"
+#include "reload.h"
+#include "sd_notify.h"
+
+#define RELOAD_LINES_MAX	1024
+
+/* The file's start lines, in one spelling each (cmd_quote_argv()). */
+struct reload_lines {
+	char		*line[RELOAD_LINES_MAX];
+	int		 n;
+	int		 errors;
+};
+
+static char		*reload_path;
+static int		 reload_given;
+/* Lines waiting for the name a stopping job still holds. */
+static struct reload_lines	pending;
+
+void
+reload_set_path(const char *path, int given)
+{
+	free(reload_path);
+	if ((reload_path = strdup(path)) == NULL)
+		fatal("%s: strdup", __func__);
+	reload_given = given;
+}
+
+static void
+reload_lines_clear(struct reload_lines *rl)
+{
+	while (rl->n > 0)
+		free(rl->line[--rl->n]);
+}
+
+/* Checks a line as `wsbenchd -n` does and keeps it if it starts a job. */
+static int
+reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
+{
+	struct reload_lines	*rl = arg;
+	struct cmd_ctx		 ctx;
+	char			 line[CMD_LINE_MAX];
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.check = 1;
+	ctx.config = 1;
+	if (cmd_exec(&ctx, argc, argv) == -1) {
+		snprintf(err, errlen, "%s", ctx.err);
+		return -1;
+	}
+	if (strcmp(argv[0], "start") != 0)
+		return 0;
+	if (rl->n == RELOAD_LINES_MAX) {
+		snprintf(err, errlen, "more than %d start lines",
+		    RELOAD_LINES_MAX);
+		return -1;
+	}
+	if (cmd_quote_argv(argc, argv, line, sizeof(line)) == -1 ||
+	    (rl->line[rl->n] = strdup(line)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rl->n++;
+	return 0;
+}
+
+/* The --name a start line gives, or NULL (the job is named for it). */
+static char *
+reload_line_name(const char *line, char *name, size_t cap)
+{
+	const char	 *err;
+	char		**argv;
+	int		  argc, i;
+
+	name[0] = '\0';
+	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
+		return NULL;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--name=", 7) == 0)
+			snprintf(name, cap, "%s", argv[i] + 7);
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			snprintf(name, cap, "%s", argv[++i]);
+	}
+	cmd_free_argv(argc, argv);
+	return name[0] != '\0' ? name : NULL;
+}
+
+/* Runs a start line as the config file would. */
+static void
+reload_start(const char *line)
+{
+	struct cmd_ctx	  ctx;
+	const char	 *err;
+	char		**argv;
+	int		  argc;
+
+	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
+		return;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.config = 1;
+	if (cmd_exec(&ctx, argc, argv) == -1)
+		log_warnx("reload: %s: %s", line, ctx.err);
+	cmd_free_argv(argc, argv);
+}
+
+/* Takes lines[i] out if a job runs it; returns whether one did. */
+static int
+reload_take(struct reload_lines *rl, const char *line)
+{
+	int	i;
+
+	for (i = 0; i < rl->n; i++) {
+		if (strcmp(rl->line[i], line) != 0)
+			continue;
+		free(rl->line[i]);
+		rl->line[i] = rl->line[--rl->n];
+		return 1;
+	}
+	return 0;
+}
+
+/* A name the file gives twice, or that a job outside the file holds:
+ * either would keep a line waiting for its name for ever. */
+static int
+reload_name_clash(const struct reload_lines *rl, char *msg, size_t msglen)
+{
+	char		 name[JOB_NAME_MAX + 1], other[JOB_NAME_MAX + 1];
+	struct job	*j;
+	int		 i, k;
+
+	for (i = 0; i < rl->n; i++) {
+		if (reload_line_name(rl->line[i], name, sizeof(name)) ==
+		    NULL)
+			continue;
+		for (k = 0; k < i; k++)
+			if (reload_line_name(rl->line[k], other,
+			    sizeof(other)) != NULL &&
+			    strcmp(name, other) == 0) {
+				snprintf(msg, msglen, "%s: two jobs named '%s'",
+				    reload_path, name);
+				return -1;
+			}
+		if ((j = job_find(name)) != NULL && j->config_line == NULL) {
+			snprintf(msg, msglen, "%s: job '%s' exists and is not "
+			    "the file's", reload_path, name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stops the file's jobs whose line is gone; returns how many. */
+static int
+reload_stop_gone(struct reload_lines *rl, int *kept)
+{
+	struct job	*j, *next;
+	int		 stopped = 0;
+
+	for (j = TAILQ_FIRST(job_list()); j != NULL; j = next) {
+		next = TAILQ_NEXT(j, entry);
+		if (j->config_line == NULL || j->state != JOB_RUNNING)
+			continue;
+		if (reload_take(rl, j->config_line)) {
+			(*kept)++;
+			continue;
+		}
+		job_stop(j);
+		stopped++;
+	}
+	return stopped;
+}
+
+/* Reads and checks the file whole, then applies it; rl is then empty. */
+static int
+reload_apply(struct reload_lines *rl, char *msg, size_t msglen)
+{
+	int	kept = 0, stopped, started;
+
+	if (!reload_given && access(reload_path, F_OK) == -1 &&
+	    errno == ENOENT)
+		log_info("reload: no %s, as if empty", reload_path);
+	else if (config_file_each(reload_path, reload_collect, rl, msg,
+	    msglen) != 0) {
+		reload_lines_clear(rl);
+		return -1;
+	}
+	if (reload_name_clash(rl, msg, msglen) == -1) {
+		reload_lines_clear(rl);
+		return -1;
+	}
+	reload_lines_clear(&pending);
+	stopped = reload_stop_gone(rl, &kept);
+	started = rl->n;
+	pending = *rl;
+	rl->n = 0;
+	reload_tick();
+	snprintf(msg, msglen, "reloaded %s: %d kept, %d stopped, %d started",
+	    reload_path, kept, stopped, started);
+	log_info("%s", msg);
+	return 0;
+}
+
+int
+reload_run(char *msg, size_t msglen)
+{
+	static struct reload_lines	rl;
+	int				rc;
+
+	sd_notify_send("RELOADING=1");
+	rc = reload_apply(&rl, msg, msglen);
+	sd_notify_send("READY=1");
+	return rc;
+}
+
+void
+reload_tick(void)
+{
+	char	 name[JOB_NAME_MAX + 1];
+	int	 i = 0;
+
+	while (i < pending.n) {
+		if (reload_line_name(pending.line[i], name, sizeof(name)) !=
+		    NULL && job_find(name) != NULL) {
+			i++;
+			continue;
+		}
+		reload_start(pending.line[i]);
+		free(pending.line[i]);
+		pending.line[i] = pending.line[--pending.n];
+	}
+}

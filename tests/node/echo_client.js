@@ -19,6 +19,7 @@
 'use strict';
 
 const WebSocket = require('ws');
+const { text, binary } = require('./payload');
 
 const SIZES = [0, 1, 2, 125, 126, 127, 65535, 65536, 1 << 20];
 const BURST = 2000;
@@ -39,27 +40,6 @@ for (let i = 0; i < args.length; i++) {
 if (!url) {
   log('usage: node echo_client.js URL [--timeout S] [--corrupt]');
   process.exit(2);
-}
-
-// Text of exactly n bytes of UTF-8, with characters of 1 to 4 bytes.
-function text(n) {
-  const parts = ['\u00e9', 'a', '\u20ac', '\u{1f600}', 'z'];
-  const out = [];
-  let len = 0;
-  for (let i = 0; ; i++) {
-    const p = parts[i % parts.length];
-    const b = Buffer.byteLength(p);
-    if (len + b > n) break;
-    out.push(p);
-    len += b;
-  }
-  return Buffer.from(out.join('') + 'x'.repeat(n - len), 'utf8');
-}
-
-function binary(n) {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 7 + 3) % 256;
-  return b;
 }
 
 // The messages: {data: Buffer, binary: bool, frags: [Buffer] | null}.

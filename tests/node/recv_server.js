@@ -29,6 +29,7 @@
 'use strict';
 
 const { WebSocketServer } = require('ws');
+const { text, binary } = require('./payload');
 
 const CUTS = [1, 125, 126, 65536];
 
@@ -66,26 +67,6 @@ if (!Number.isInteger(o.size) || o.size < 0) usage('bad --size');
 if (!Number.isInteger(o.messages) || o.messages < 0) usage('bad --messages');
 if (!Number.isInteger(o.serve) || o.serve < 0) usage('bad --serve');
 if (o.pingBetween && !o.fragmented) usage('--ping-between needs --fragmented');
-
-function text(n) {
-  const parts = ['\u00e9', 'a', '\u20ac', '\u{1f600}', 'z'];
-  const out = [];
-  let len = 0;
-  for (let i = 0; ; i++) {
-    const p = parts[i % parts.length];
-    const b = Buffer.byteLength(p);
-    if (len + b > n) break;
-    out.push(p);
-    len += b;
-  }
-  return Buffer.from(out.join('') + 'x'.repeat(n - len), 'utf8');
-}
-
-function binary(n) {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 7 + 3) % 256;
-  return b;
-}
 
 const headerLen = (n) => (n < 126 ? 2 : n < 65536 ? 4 : 10);
 

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "cmd_parse.h"
 #include "control.h"
+#include "control_auth.h"
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
@@ -25,6 +26,7 @@
 #include "paths.h"
 
 #define CONTROL_IDLE_TIMEOUT	10	/* seconds to send the request */
+#define CONTROL_LINGER		5	/* seconds for the client to hang up */
 
 struct control_client {
 	LIST_ENTRY(control_client) entry;
@@ -58,7 +60,6 @@ control_finish(struct control_client *cc, const char *err)
 	else
 		evbuffer_add_printf(out, ".\n");
 	cc->closing = 1;
-	bufferevent_disable(cc->bev, EV_READ);
 }
 
 /* Output lines of a command become '>' lines of the reply. */
@@ -103,6 +104,20 @@ control_run(struct control_client *cc, const char *line)
 		control_finish(cc, ctx.err[0] != '\0' ? ctx.err : NULL);
 }
 
+/* A request is one line of text: a NUL or a control character (a tab and
+ * the CR of a CRLF aside) means something else is talking to us. */
+static int
+control_is_text(const char *line, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)line[i] < ' ' && line[i] != '\t' &&
+		    line[i] != '\r') || line[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 static void
 control_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -123,6 +138,8 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (len > CONTROL_REQUEST_MAX)
 		control_finish(cc, "request too long");
+	else if (!control_is_text(line, len))
+		control_finish(cc, "request is not text");
 	else
 		control_run(cc, line);
 	free(line);
@@ -132,10 +149,19 @@ static void
 control_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct control_client	*cc = arg;
+	struct timeval		 tv = { CONTROL_LINGER, 0 };
 
+	/*
+	 * The reply is out: say so, and let the client hang up first.
+	 * Closing with its input unread would reset the connection, and a
+	 * reset can take the reply down with it.  Reading goes on into the
+	 * void meanwhile, for a few seconds at most.
+	 */
 	if (cc->closing &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		control_client_free(cc);
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		shutdown(bufferevent_getfd(bev), SHUT_WR);
+		bufferevent_set_timeouts(bev, &tv, NULL);
+	}
 }
 
 static void
@@ -144,7 +170,7 @@ control_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct control_client	*cc = arg;
 
 	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT) {
+	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_EOF)) {
 		if (!cc->watching && !cc->closing) {
 			bufferevent_set_timeouts(cc->bev, NULL, NULL);
 			control_finish(cc, "timed out waiting for a request");
@@ -159,6 +185,7 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 {
 	struct control_client	*cc;
 	struct timeval		 tv = { CONTROL_IDLE_TIMEOUT, 0 };
+	char			 why[128];
 
 	(void)arg;
 	if ((cc = calloc(1, sizeof(*cc))) == NULL ||
@@ -174,6 +201,11 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 	    control_event_cb, cc);
 	bufferevent_set_timeouts(cc->bev, &tv, NULL);
 	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
+	if (control_auth_check(fd, why, sizeof(why)) == -1) {
+		log_warnx("control: %s", why);
+		metrics_count_request(0);
+		control_finish(cc, why);
+	}
 }
 
 int

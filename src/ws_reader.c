@@ -234,25 +234,6 @@ reader_payload(struct ws_reader *r, uint8_t *p, size_t n, size_t *used,
 }
 
 /*
- * Short text is nearly always ASCII; a byte loop answers that before the
- * general validator is called.
- */
-static int
-reader_text_valid(const uint8_t *p, size_t n)
-{
-	uint8_t	acc = 0;
-	size_t	i;
-
-	if (n <= 16) {
-		for (i = 0; i < n; i++)
-			acc |= p[i];
-		if (acc < 0x80)
-			return 1;
-	}
-	return ws_utf8_valid(p, n);
-}
-
-/*
  * Length of the whole, final, unfragmented TEXT or BINARY frame at p with
  * a 7- or 16-bit length and the masking our role expects, or 0 when p
  * holds anything else.  *hlen and *len describe the frame.
@@ -309,7 +290,7 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 		pl = p + off + hlen;
 		if (r->role == WS_ROLE_SERVER)
 			ws_mask(pl, (size_t)len, pl - 4, 0);
-		if (op == WS_OP_TEXT && !reader_text_valid(pl, (size_t)len)) {
+		if (op == WS_OP_TEXT && !ws_utf8_valid(pl, (size_t)len)) {
 			/* Unmasked already: the general path can't retry. */
 			*code = WS_CLOSE_BAD_DATA;
 			return off;

@@ -101,9 +101,3 @@ ws_utf8_feed(uint32_t state, const uint8_t *p, size_t n)
 	}
 	return state;
 }
-
-int
-ws_utf8_valid(const uint8_t *p, size_t n)
-{
-	return ws_utf8_feed(WS_UTF8_ACCEPT, p, n) == WS_UTF8_ACCEPT;
-}

@@ -129,6 +129,14 @@ hs_is_b64(int c)
 	return hs_is_alnum(c) || c == '+' || c == '/';
 }
 
+/* What a header line may hold: printable ASCII and tabs (RFC 7230 field
+ * content, without obsolete text). */
+static int
+hs_is_text_char(int c)
+{
+	return (c >= ' ' || c == '\t') && c != 0x7f;
+}
+
 /* Visible ASCII only, so nothing we put in a request can split a line. */
 static int
 hs_is_visible(const char *s)
@@ -195,8 +203,7 @@ hs_next_line(struct hs_lines *l, const char **line, size_t *n)
 		return -1;
 	(*n)--;
 	for (i = 0; i < *n; i++)
-		if (((unsigned char)(*line)[i] < ' ' && (*line)[i] != '\t') ||
-		    (*line)[i] == 0x7f)
+		if (!hs_is_text_char((unsigned char)(*line)[i]))
 			return -1;
 	return 0;
 }
@@ -481,13 +488,12 @@ ws_response_error_build(char *out, size_t cap, int status, const char *reason)
 	    reason), cap);
 }
 
-/* Printable text and tabs: a header value, which may hold spaces. */
+/* A header value we write: it may hold spaces. */
 static int
 hs_is_text(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if (((unsigned char)*s < ' ' && *s != '\t') ||
-		    (unsigned char)*s == 0x7f)
+		if (!hs_is_text_char((unsigned char)*s))
 			return 0;
 	return 1;
 }

@@ -10,18 +10,13 @@
 #include "config_file.h"
 #include "log.h"
 
-struct config_run {
-	int	check;
-};
-
-static int
-config_file_run(void *arg, int argc, char **argv, char *err, size_t errlen)
+int
+config_file_run(int argc, char **argv, int check, char *err, size_t errlen)
 {
-	struct config_run	*cr = arg;
-	struct cmd_ctx		 ctx;
+	struct cmd_ctx	ctx;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.check = cr->check;
+	ctx.check = check;
 	ctx.config = 1;
 	if (cmd_exec(&ctx, argc, argv) == -1) {
 		snprintf(err, errlen, "%s", ctx.err);
@@ -30,12 +25,19 @@ config_file_run(void *arg, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+config_file_run_each(void *arg, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	const int	*check = arg;
+
+	return config_file_run(argc, argv, *check, err, errlen);
+}
+
 int
 config_file_load(const char *path, int check)
 {
-	struct config_run	cr = { check };
-
-	return config_file_each(path, config_file_run, &cr, NULL, 0);
+	return config_file_each(path, config_file_run_each, &check, NULL, 0);
 }
 
 static int

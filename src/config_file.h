@@ -10,6 +10,13 @@
 int	config_file_load(const char *path, int check);
 
 /*
+ * Runs one command as a line of the config file does (with check set,
+ * only validates it).  Returns 0, or -1 with the message in err.
+ */
+int	config_file_run(int argc, char **argv, int check, char *err,
+	    size_t errlen);
+
+/*
  * Calls fn for each line of the file with its argv (blank and comment
  * lines skipped).  A line that does not parse, or for which fn returns -1,
  * is logged as "path:line: message" (fn's message in err) and counted.

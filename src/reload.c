@@ -16,11 +16,16 @@
 
 #define RELOAD_LINES_MAX	1024
 
-/* The file's start lines, in one spelling each (cmd_quote_argv()). */
+/* A start line of the file, in one spelling (cmd_quote_argv()), and the
+ * --name it gives, or NULL when the job is named for it. */
+struct reload_line {
+	char	*text;
+	char	*name;
+};
+
 struct reload_lines {
-	char		*line[RELOAD_LINES_MAX];
-	int		 n;
-	int		 errors;
+	struct reload_line	line[RELOAD_LINES_MAX];
+	int			n;
 };
 
 static char		*reload_path;
@@ -38,10 +43,41 @@ reload_set_path(const char *path, int given)
 }
 
 static void
+reload_line_free(struct reload_line *l)
+{
+	free(l->text);
+	free(l->name);
+}
+
+/* Drops line i, moving the last one into its place. */
+static void
+reload_lines_drop(struct reload_lines *rl, int i)
+{
+	reload_line_free(&rl->line[i]);
+	rl->line[i] = rl->line[--rl->n];
+}
+
+static void
 reload_lines_clear(struct reload_lines *rl)
 {
 	while (rl->n > 0)
-		free(rl->line[--rl->n]);
+		reload_line_free(&rl->line[--rl->n]);
+}
+
+/* The --name of a start command's argv, or NULL. */
+static const char *
+reload_argv_name(int argc, char **argv)
+{
+	const char	*name = NULL;
+	int		 i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--name=", 7) == 0)
+			name = argv[i] + 7;
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+	}
+	return name;
 }
 
 /* Checks a line as `wsbenchd -n` does and keeps it if it starts a job. */
@@ -49,16 +85,12 @@ static int
 reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 {
 	struct reload_lines	*rl = arg;
-	struct cmd_ctx		 ctx;
-	char			 line[CMD_LINE_MAX];
+	struct reload_line	*l;
+	const char		*name;
+	char			 text[CMD_LINE_MAX];
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.check = 1;
-	ctx.config = 1;
-	if (cmd_exec(&ctx, argc, argv) == -1) {
-		snprintf(err, errlen, "%s", ctx.err);
+	if (config_file_run(argc, argv, 1, err, errlen) == -1)
 		return -1;
-	}
 	if (strcmp(argv[0], "start") != 0)
 		return 0;
 	if (rl->n == RELOAD_LINES_MAX) {
@@ -66,8 +98,13 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 		    RELOAD_LINES_MAX);
 		return -1;
 	}
-	if (cmd_quote_argv(argc, argv, line, sizeof(line)) == -1 ||
-	    (rl->line[rl->n] = strdup(line)) == NULL) {
+	l = &rl->line[rl->n];
+	memset(l, 0, sizeof(*l));
+	name = reload_argv_name(argc, argv);
+	if (cmd_quote_argv(argc, argv, text, sizeof(text)) == -1 ||
+	    (l->text = strdup(text)) == NULL ||
+	    (name != NULL && (l->name = strdup(name)) == NULL)) {
+		reload_line_free(l);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -75,58 +112,34 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
-/* The --name a start line gives, or NULL (the job is named for it). */
-static char *
-reload_line_name(const char *line, char *name, size_t cap)
-{
-	const char	 *err;
-	char		**argv;
-	int		  argc, i;
-
-	name[0] = '\0';
-	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
-		return NULL;
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strncmp(argv[i], "--name=", 7) == 0)
-			snprintf(name, cap, "%s", argv[i] + 7);
-		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			snprintf(name, cap, "%s", argv[++i]);
-	}
-	cmd_free_argv(argc, argv);
-	return name[0] != '\0' ? name : NULL;
-}
-
 /* Runs a start line as the config file would. */
 static void
-reload_start(const char *line)
+reload_start(const char *text)
 {
-	struct cmd_ctx	  ctx;
-	const char	 *err;
+	const char	 *perr;
+	char		  err[CMD_ERR_MAX];
 	char		**argv;
 	int		  argc;
 
-	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
+	if (cmd_parse_line(text, &argc, &argv, &perr) == -1)
 		return;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.config = 1;
-	if (cmd_exec(&ctx, argc, argv) == -1)
-		log_warnx("reload: %s: %s", line, ctx.err);
+	if (config_file_run(argc, argv, 0, err, sizeof(err)) == -1)
+		log_warnx("reload: %s: %s", text, err);
 	cmd_free_argv(argc, argv);
 }
 
-/* Takes lines[i] out if a job runs it; returns whether one did. */
+/* Takes out the line a running job was started with; whether there was
+ * one. */
 static int
-reload_take(struct reload_lines *rl, const char *line)
+reload_take(struct reload_lines *rl, const char *text)
 {
 	int	i;
 
-	for (i = 0; i < rl->n; i++) {
-		if (strcmp(rl->line[i], line) != 0)
-			continue;
-		free(rl->line[i]);
-		rl->line[i] = rl->line[--rl->n];
-		return 1;
-	}
+	for (i = 0; i < rl->n; i++)
+		if (strcmp(rl->line[i].text, text) == 0) {
+			reload_lines_drop(rl, i);
+			return 1;
+		}
 	return 0;
 }
 
@@ -135,18 +148,16 @@ reload_take(struct reload_lines *rl, const char *line)
 static int
 reload_name_clash(const struct reload_lines *rl, char *msg, size_t msglen)
 {
-	char		 name[JOB_NAME_MAX + 1], other[JOB_NAME_MAX + 1];
+	const char	*name;
 	struct job	*j;
 	int		 i, k;
 
 	for (i = 0; i < rl->n; i++) {
-		if (reload_line_name(rl->line[i], name, sizeof(name)) ==
-		    NULL)
+		if ((name = rl->line[i].name) == NULL)
 			continue;
 		for (k = 0; k < i; k++)
-			if (reload_line_name(rl->line[k], other,
-			    sizeof(other)) != NULL &&
-			    strcmp(name, other) == 0) {
+			if (rl->line[k].name != NULL &&
+			    strcmp(name, rl->line[k].name) == 0) {
 				snprintf(msg, msglen, "%s: two jobs named '%s'",
 				    reload_path, name);
 				return -1;
@@ -226,17 +237,15 @@ reload_run(char *msg, size_t msglen)
 void
 reload_tick(void)
 {
-	char	 name[JOB_NAME_MAX + 1];
-	int	 i = 0;
+	int	i = 0;
 
 	while (i < pending.n) {
-		if (reload_line_name(pending.line[i], name, sizeof(name)) !=
-		    NULL && job_find(name) != NULL) {
+		if (pending.line[i].name != NULL &&
+		    job_find(pending.line[i].name) != NULL) {
 			i++;
 			continue;
 		}
-		reload_start(pending.line[i]);
-		free(pending.line[i]);
-		pending.line[i] = pending.line[--pending.n];
+		reload_start(pending.line[i].text);
+		reload_lines_drop(&pending, i);
 	}
 }

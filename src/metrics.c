@@ -42,8 +42,8 @@ metrics_job_info(struct evbuffer *b)
 {
 	struct job	*j;
 
-	evbuffer_add_printf(b, "# HELP wsbench_job_info Always 1, labelled "
-	    "with what the job is.\n# TYPE wsbench_job_info gauge\n");
+	metrics_family(b, "wsbench_job_info", "gauge",
+	    "Always 1, labelled with what the job is.");
 	TAILQ_FOREACH(j, job_list(), entry) {
 		evbuffer_add_printf(b, "wsbench_job_info{name=\"%s\",kind=\"%s\","
 		    "target=\"", j->name, j->kind->name);
@@ -72,8 +72,7 @@ metrics_render(struct evbuffer *b)
 		if (ci->metric == NULL)
 			continue;
 		if (strcmp(ci->metric, family) != 0)
-			evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n",
-			    ci->metric, ci->help, ci->metric, ci->type);
+			metrics_family(b, ci->metric, ci->type, ci->help);
 		family = ci->metric;
 		TAILQ_FOREACH(j, job_list(), entry)
 			evbuffer_add_printf(b, "%s{name=\"%s\",kind=\"%s\"%s%s%s} "

@@ -22,8 +22,8 @@ metrics_count_request(int ok)
 	    memory_order_relaxed);
 }
 
-static void
-family(struct evbuffer *b, const char *name, const char *type,
+void
+metrics_family(struct evbuffer *b, const char *name, const char *type,
     const char *help)
 {
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help,
@@ -97,11 +97,11 @@ process_memory(struct evbuffer *b)
 	if ((f = fopen("/proc/self/statm", "r")) == NULL)
 		return;
 	if (fscanf(f, "%llu %llu", &size, &resident) == 2) {
-		family(b, "process_virtual_memory_bytes", "gauge",
+		metrics_family(b, "process_virtual_memory_bytes", "gauge",
 		    "Virtual memory size in bytes.");
 		evbuffer_add_printf(b, "process_virtual_memory_bytes %llu\n",
 		    size * (unsigned long long)page);
-		family(b, "process_resident_memory_bytes", "gauge",
+		metrics_family(b, "process_resident_memory_bytes", "gauge",
 		    "Resident memory size in bytes.");
 		evbuffer_add_printf(b, "process_resident_memory_bytes %llu\n",
 		    resident * (unsigned long long)page);
@@ -117,21 +117,21 @@ process_render(struct evbuffer *b)
 	struct rlimit		 rl;
 
 	if (proc_stat(&cpu, &start) == 0 && tck > 0) {
-		family(b, "process_cpu_seconds_total", "counter",
+		metrics_family(b, "process_cpu_seconds_total", "counter",
 		    "Total user and system CPU time spent in seconds.");
 		evbuffer_add_printf(b, "process_cpu_seconds_total %.2f\n",
 		    (double)cpu / (double)tck);
-		family(b, "process_start_time_seconds", "gauge",
+		metrics_family(b, "process_start_time_seconds", "gauge",
 		    "Start time of the process since unix epoch in seconds.");
 		evbuffer_add_printf(b, "process_start_time_seconds %.2f\n",
 		    (double)boot_time() + (double)start / (double)tck);
 	}
 	process_memory(b);
-	family(b, "process_open_fds", "gauge",
+	metrics_family(b, "process_open_fds", "gauge",
 	    "Number of open file descriptors.");
 	evbuffer_add_printf(b, "process_open_fds %ld\n", open_fds());
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		family(b, "process_max_fds", "gauge",
+		metrics_family(b, "process_max_fds", "gauge",
 		    "Maximum number of open file descriptors.");
 		evbuffer_add_printf(b, "process_max_fds %llu\n",
 		    (unsigned long long)rl.rlim_cur);
@@ -141,14 +141,14 @@ process_render(struct evbuffer *b)
 void
 metrics_process_render(struct evbuffer *b)
 {
-	family(b, "wsbench_build_info", "gauge",
+	metrics_family(b, "wsbench_build_info", "gauge",
 	    "Always 1, labelled with the version of wsbenchd.");
 	evbuffer_add_printf(b, "wsbench_build_info{version=\"%s\"} 1\n",
 	    PACKAGE_VERSION);
-	family(b, "wsbench_worker_threads", "gauge",
+	metrics_family(b, "wsbench_worker_threads", "gauge",
 	    "Worker threads holding connections.");
 	evbuffer_add_printf(b, "wsbench_worker_threads %d\n", loop_nworkers());
-	family(b, "wsbench_control_requests_total", "counter",
+	metrics_family(b, "wsbench_control_requests_total", "counter",
 	    "Requests on the control socket, by result.");
 	evbuffer_add_printf(b,
 	    "wsbench_control_requests_total{result=\"ok\"} %llu\n"

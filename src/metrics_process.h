@@ -8,6 +8,9 @@
 
 struct evbuffer;
 
+/* The HELP and TYPE lines that open a family. */
+void	metrics_family(struct evbuffer *, const char *name, const char *type,
+	    const char *help);
 /* Control requests by result, counted by the main loop. */
 void	metrics_count_request(int ok);
 void	metrics_process_render(struct evbuffer *);

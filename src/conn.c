@@ -331,12 +331,11 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 		break;
 	case WS_OP_CLOSE:
 		c->close_received = 1;
-		job_note_close(c->job, n >= 2 ? (p[0] << 8 | p[1]) :
-		    WS_CLOSE_NO_STATUS, p + 2 * (n >= 2), n >= 2 ? n - 2 : 0);
-		if (!c->close_sent) {
-			code = n >= 2 ? (p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
+		code = n >= 2 ? (p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
+		job_note_close(c->job, code, p + 2 * (n >= 2),
+		    n >= 2 ? n - 2 : 0);
+		if (!c->close_sent)
 			conn_send_close(c, code);
-		}
 		break;
 	default:
 		break;		/* unsolicited pongs are ignored */

@@ -12,34 +12,12 @@
 start_daemon a
 sock=${DAEMON_SOCK[a]}
 
-# raw USER PAYLOAD_PYTHON_EXPR: sends the bytes as USER (setpriv) and
-# prints the reply; exit 0 once the daemon hangs up.
-cat >"$WORK/raw.py" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-mode = sys.argv[2]
-if mode == "long":
-    s.sendall(b"x" * 20000)
-elif mode == "blob":
-    s.sendall(b"ver\x00sion\x01\xff\n")
-elif mode == "hangup":
-    s.sendall(b"stats\n")
-    s.close()
-    sys.exit(0)
-elif mode == "version":
-    s.sendall(b"version\n")
-s.settimeout(30)
-reply = b""
-while True:
-    data = s.recv(4096)
-    if not data:
-        break
-    reply += data
-sys.stdout.write(reply.decode("utf-8", "replace"))
-PY
+# raw [COMMAND...]: runs tests/ctl_raw.py in mode $RAW_MODE, under
+# COMMAND (setpriv) if given; the script comes on standard input, so that
+# another user need not read it.
 raw() {
-	run_bounded 40 "$@" "$PYTHON3" - "$sock" "${RAW_MODE}" <"$WORK/raw.py"
+	run_bounded 40 "$@" "$PYTHON3" - "$sock" "$RAW_MODE" \
+		<"$TESTS_SRCDIR/ctl_raw.py"
 }
 
 RAW_MODE=long
@@ -52,9 +30,8 @@ RAW_MODE=hangup
 for _ in 1 2 3 4 5; do raw || fail "hangup client"; done
 
 # A client that sends nothing is dropped after 10 s; others go on.
-RAW_MODE=idle
 t0=$SECONDS
-spawn "$PYTHON3" "$WORK/raw.py" "$sock" idle
+spawn "$PYTHON3" "$TESTS_SRCDIR/ctl_raw.py" "$sock" idle
 idle=$LAST_PID
 for _ in 1 2 3; do
 	ctl_ok a version

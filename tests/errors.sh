@@ -95,21 +95,8 @@ ctl_ok a stop z
 bad "stop: (job 'z' is already stopping|no job named 'z')" stop z
 
 # An empty request line, on the socket itself: one error line ("!...").
-reply=$("$PYTHON3" - "${DAEMON_SOCK[a]}" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(b"\n")
-data = b""
-while True:
-    b = s.recv(4096)
-    if not b:
-        break
-    data += b
-sys.stdout.write(data.decode())
-EOF
-) || fail "raw empty request: no reply"
+reply=$(run_bounded 40 "$PYTHON3" "$TESTS_SRCDIR/ctl_raw.py" \
+	"${DAEMON_SOCK[a]}" empty) || fail "raw empty request: no reply"
 [[ $reply =~ ^![^$'\n']+$ ]] ||
 	fail "raw empty request: reply '$reply', expected one '!message' line"
 note "ok: empty request line -> $reply"

@@ -7,8 +7,9 @@
 # do come from the daemon, from `wsbenchctl list` on the socket given
 # with -s, if any.  Only bash builtins: no bash-completion helper needed.
 
-_wsbenchctl_commands='start stop list stats watch version help reload'
+_wsbenchctl_commands='start stop list stats watch version help reload set'
 _wsbenchctl_kinds='push recv echo'
+_wsbenchctl_settings='control-mode control-group control-read-group log-level max-message'
 _wsbenchctl_opts_push='--name --max-message --port --bind --msg --size --binary'
 _wsbenchctl_opts_recv='--name --max-message --connections --header --protocol --origin'
 _wsbenchctl_opts_echo='--name --max-message --port --bind'
@@ -124,6 +125,16 @@ _wsbenchctl()
 		;;
 	list)
 		[ "$n" -eq 0 ] && _wsbenchctl_reply -W '-j' -- "$cur"
+		;;
+	set)
+		# The settings wsbenchctl may change; the rest are read at start.
+		if [ "$n" -eq 0 ]; then
+			_wsbenchctl_reply -W "$_wsbenchctl_settings" -- "$cur"
+		elif [ "$n" -eq 1 ] && [ "${args[0]}" = log-level ]; then
+			_wsbenchctl_reply -W 'warning info debug' -- "$cur"
+		elif [ "$n" -eq 1 ] && [[ ${args[0]} == control-*group ]]; then
+			_wsbenchctl_reply -g -- "$cur"
+		fi
 		;;
 	esac
 }

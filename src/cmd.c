@@ -19,19 +19,22 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_version_entry,
 	&cmd_help_entry,
 	&cmd_reload_entry,
+	&cmd_set_entry,
 };
 #define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
 
-/* "valid: start stop ...", bgpctl style, for an unknown word. */
+/* "valid: start stop ...", bgpctl style, for an unknown word; those
+ * with all of flags. */
 static void
-cmd_names(char *out, size_t cap)
+cmd_names(char *out, size_t cap, int flags)
 {
 	size_t	i, len = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < CMD_NTABLE && len < cap; i++)
-		len += (size_t)snprintf(out + len, cap - len, "%s%s",
-		    i > 0 ? " " : "", cmd_table[i]->name);
+		if ((cmd_table[i]->flags & flags) == flags)
+			len += (size_t)snprintf(out + len, cap - len, "%s%s",
+			    len > 0 ? " " : "", cmd_table[i]->name);
 }
 
 int
@@ -62,9 +65,14 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    ctx->client == NULL)
 			return cmd_error(ctx, "%s: only for wsbenchctl",
 			    argv[0]);
+		if (ctx->readonly && !(cmd_table[i]->flags & CMD_READONLY)) {
+			cmd_names(names, sizeof(names), CMD_READONLY);
+			return cmd_error(ctx, "%s: permission denied: the read "
+			    "group may run only %s", argv[0], names);
+		}
 		return cmd_table[i]->exec(ctx, argc, argv);
 	}
-	cmd_names(names, sizeof(names));
+	cmd_names(names, sizeof(names), 0);
 	return cmd_error(ctx, "unknown command '%s' (valid: %s)", argv[0],
 	    names);
 }

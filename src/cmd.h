@@ -19,10 +19,12 @@ struct cmd_ctx {
 	int			 check;		/* -n: validate only */
 	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
+	int			 readonly;	/* may run CMD_READONLY only */
 	char			 err[CMD_ERR_MAX];
 };
 
 #define CMD_CLIENT_ONLY	0x1	/* makes sense on the control socket only */
+#define CMD_READONLY	0x2	/* changes nothing: open to the read group */
 
 struct cmd_entry {
 	const char	*name;
@@ -39,6 +41,7 @@ extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_reload_entry;
+extern const struct cmd_entry cmd_set_entry;
 
 /*
  * Runs argv (argv[0] is the command name).  Returns 0, or -1 with a

@@ -14,6 +14,6 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.usage = "",
-	.flags = 0,
+	.flags = CMD_READONLY,
 	.exec = cmd_help_exec,
 };

@@ -61,6 +61,6 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.usage = "[-j]",
-	.flags = 0,
+	.flags = CMD_READONLY,
 	.exec = cmd_list_exec,
 };

@@ -142,6 +142,6 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.usage = "[-j] [NAME]",
-	.flags = 0,
+	.flags = CMD_READONLY,
 	.exec = cmd_stats_exec,
 };

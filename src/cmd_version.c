@@ -14,6 +14,6 @@ cmd_version_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_version_entry = {
 	.name = "version",
 	.usage = "",
-	.flags = 0,
+	.flags = CMD_READONLY,
 	.exec = cmd_version_exec,
 };

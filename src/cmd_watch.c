@@ -66,6 +66,6 @@ cmd_watch_line(const char *name, char *line, size_t cap)
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = "[NAME]",
-	.flags = CMD_CLIENT_ONLY,
+	.flags = CMD_CLIENT_ONLY | CMD_READONLY,
 	.exec = cmd_watch_exec,
 };

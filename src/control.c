@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "loop.h"
 #include "metrics_process.h"
 #include "paths.h"
+#include "settings.h"
 
 #define CONTROL_IDLE_TIMEOUT	10	/* seconds to send the request */
 #define CONTROL_LINGER		5	/* seconds for the client to hang up */
@@ -34,6 +36,7 @@ struct control_client {
 	int			 watching;
 	char			*watch_name;	/* NULL: all jobs */
 	int			 closing;
+	int			 readonly;	/* in the read group only */
 };
 
 static LIST_HEAD(, control_client) clients = LIST_HEAD_INITIALIZER(clients);
@@ -86,6 +89,7 @@ control_run(struct control_client *cc, const char *line)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.client = cc;
+	ctx.readonly = cc->readonly;
 	if ((ctx.out = evbuffer_new()) == NULL) {
 		control_finish(cc, "out of memory");
 		return;
@@ -201,10 +205,15 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 	    control_event_cb, cc);
 	bufferevent_set_timeouts(cc->bev, &tv, NULL);
 	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
-	if (control_auth_check(fd, why, sizeof(why)) == -1) {
+	switch (control_auth_check(fd, why, sizeof(why))) {
+	case CONTROL_AUTH_READ:
+		cc->readonly = 1;
+		break;
+	case CONTROL_AUTH_REFUSED:
 		log_warnx("control: %s", why);
 		metrics_count_request(0);
 		control_finish(cc, why);
+		break;
 	}
 }
 
@@ -276,8 +285,9 @@ control_listen(const char *path)
 		log_warn("cannot remove stale %s", path);
 		return -1;
 	}
-	/* The mode is set at creation, so no one can connect in between. */
-	old = umask(0777 & ~CONTROL_SOCKET_MODE);
+	/* Created with no access for others, so no one can connect before
+	 * the mode and group are set. */
+	old = umask(0077);
 	control_lev = listener_new(loop_base(loop_main()),
 	    (struct sockaddr *)&sun, sizeof(sun), 16, control_accept_cb, NULL,
 	    "control socket");
@@ -288,6 +298,45 @@ control_listen(const char *path)
 	}
 	if ((control_path = strdup(path)) == NULL)
 		fatal("%s: strdup", __func__);
+	return control_perms();
+}
+
+/* A read group must be able to connect; credentials then tell readers
+ * from others.  Unless a mode is set, others get in for that. */
+static mode_t
+control_mode(void)
+{
+	mode_t	mode = (mode_t)settings_number(SET_CONTROL_MODE);
+
+	if (settings_is_default(SET_CONTROL_MODE) &&
+	    strcmp(settings_get(SET_CONTROL_READ_GROUP), "none") != 0)
+		mode |= 0006;
+	return mode;
+}
+
+int
+control_perms(void)
+{
+	const char	*group = settings_get(SET_CONTROL_GROUP);
+	struct group	*gr;
+
+	if (control_path == NULL)
+		return 0;
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_warnx("control socket: no group '%s'", group);
+			return -1;
+		}
+		if (chown(control_path, (uid_t)-1, gr->gr_gid) == -1) {
+			log_warn("cannot give %s to group %s", control_path,
+			    group);
+			return -1;
+		}
+	}
+	if (chmod(control_path, control_mode()) == -1) {
+		log_warn("cannot set the mode of %s", control_path);
+		return -1;
+	}
 	return 0;
 }
 

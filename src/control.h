@@ -9,12 +9,14 @@
 #define CONTROL_H
 
 #define CONTROL_REQUEST_MAX	8192
-#define CONTROL_SOCKET_MODE	0660
 
 struct control_client;
 
 /* Listens on path, replacing a stale socket but never a live daemon's. */
 int	control_listen(const char *path);
+/* Gives the socket the mode and group the settings say.  Returns 0, or
+ * -1 (logged). */
+int	control_perms(void);
 /* Sends each watching client its line; after the rates are sampled. */
 void	control_tick(void);
 /* Makes the client a watcher of job name (NULL: all jobs). */

@@ -6,9 +6,11 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "control_auth.h"
+#include "settings.h"
 
 #define CONTROL_AUTH_GROUPS	256	/* a user's groups we look through */
 
@@ -33,6 +35,24 @@ control_auth_in_group(uid_t uid, gid_t gid, gid_t want)
 	return 0;
 }
 
+/* Whether the user is in the group named (NULL: gid dflt; "none", or
+ * a group that is gone: nobody). */
+static int
+control_auth_in_named(uid_t uid, gid_t gid, const char *name, gid_t dflt)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[4096];
+	gid_t		 want = dflt;
+
+	if (name != NULL) {
+		if (strcmp(name, "none") == 0 || getgrnam_r(name, &gr, buf,
+		    sizeof(buf), &res) != 0 || res == NULL)
+			return 0;
+		want = gr.gr_gid;
+	}
+	return want != (gid_t)-1 && control_auth_in_group(uid, gid, want);
+}
+
 int
 control_auth_check(int fd, char *why, size_t whylen)
 {
@@ -44,9 +64,13 @@ control_auth_check(int fd, char *why, size_t whylen)
 		return -1;
 	}
 	if (cred.uid == 0 || cred.uid == geteuid() ||
-	    control_auth_in_group(cred.uid, cred.gid, getegid()))
-		return 0;
+	    control_auth_in_named(cred.uid, cred.gid,
+	    settings_get(SET_CONTROL_GROUP), getegid()))
+		return CONTROL_AUTH_FULL;
+	if (control_auth_in_named(cred.uid, cred.gid,
+	    settings_get(SET_CONTROL_READ_GROUP), (gid_t)-1))
+		return CONTROL_AUTH_READ;
 	snprintf(why, whylen, "permission denied: uid %u is not root, the "
 	    "daemon's user or in its group", (unsigned int)cred.uid);
-	return -1;
+	return CONTROL_AUTH_REFUSED;
 }

@@ -9,6 +9,7 @@
 
 #include "job.h"
 #include "log.h"
+#include "settings.h"
 #include "loop.h"
 
 static const struct job_kind *const job_kinds[] = {
@@ -136,8 +137,8 @@ job_create(int argc, char **argv, int check, struct job **jobp, char *err,
 	}
 	if (job_name_set(j, a.value[JOB_OPT_NAME], check, err, errlen) == -1 ||
 	    args_uint(kind->opts, &a, JOB_OPT_MAX_MESSAGE, 1,
-	    JOB_MAX_MESSAGE_LIMIT, JOB_MAX_MESSAGE_DEFAULT, &max_message, err,
-	    errlen) == -1) {
+	    JOB_MAX_MESSAGE_LIMIT, settings_number(SET_MAX_MESSAGE),
+	    &max_message, err, errlen) == -1) {
 		job_free(j);
 		return -1;
 	}

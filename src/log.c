@@ -8,13 +8,20 @@
 #include "log.h"
 
 static const char	*log_progname = "wsbench";
-static int		 log_debug_on;
+/* Read by every thread, changed by the main loop (a reload): relaxed. */
+static _Atomic int	 log_level = LOG_LEVEL_INFO;
 
 void
 log_init(const char *progname, int debug)
 {
 	log_progname = progname;
-	log_debug_on = debug;
+	log_level = debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
+}
+
+void
+log_set_level(int level)
+{
+	log_level = level;
 }
 
 /* One fprintf per message, so lines from several threads never interleave. */
@@ -58,6 +65,8 @@ log_info(const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (log_level < LOG_LEVEL_INFO)
+		return;
 	va_start(ap, fmt);
 	log_vemit("", fmt, ap, 0);
 	va_end(ap);
@@ -68,7 +77,7 @@ log_debug(const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (!log_debug_on)
+	if (log_level < LOG_LEVEL_DEBUG)
 		return;
 	va_start(ap, fmt);
 	log_vemit("debug: ", fmt, ap, 0);

@@ -4,7 +4,13 @@
 
 #include <stdarg.h>
 
+/* What is logged: warnings always, information and debugging at will. */
+#define LOG_LEVEL_WARNING	0
+#define LOG_LEVEL_INFO		1
+#define LOG_LEVEL_DEBUG		2
+
 void	log_init(const char *progname, int debug);
+void	log_set_level(int level);
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "reload.h"
 #include "sd_notify.h"
+#include "settings.h"
 
 #define RELOAD_LINES_MAX	1024
 
@@ -198,6 +199,7 @@ reload_apply(struct reload_lines *rl, char *msg, size_t msglen)
 {
 	int	kept = 0, stopped, started;
 
+	settings_stage_reset();
 	if (!reload_given && access(reload_path, F_OK) == -1 &&
 	    errno == ENOENT)
 		log_info("reload: no %s, as if empty", reload_path);
@@ -210,6 +212,7 @@ reload_apply(struct reload_lines *rl, char *msg, size_t msglen)
 		reload_lines_clear(rl);
 		return -1;
 	}
+	settings_commit(0);
 	reload_lines_clear(&pending);
 	stopped = reload_stop_gone(rl, &kept);
 	started = rl->n;

@@ -27,18 +27,16 @@
 #include "paths.h"
 #include "reload.h"
 #include "sd_notify.h"
+#include "settings.h"
 
 #define DEFAULT_CONFIG		SYSCONFDIR "/wsbenchd.conf"
 #define SHUTDOWN_TIMEOUT	5	/* seconds for jobs to close */
 
+/* What the command line says besides the settings (settings.h). */
 struct options {
-	int		 debug;
 	int		 check;
-	int		 threads;
 	const char	*config;
 	int		 config_given;
-	const char	*socket;
-	const char	*metrics;
 };
 
 static struct timeval	 last_tick;
@@ -52,34 +50,36 @@ usage(FILE *f)
 	    "[-s socket] [-t threads]\n");
 }
 
-static int
-parse_threads(const char *s)
+/* An option checked as the setting it stands for is. */
+static void
+option_checked(enum setting s, const char *name, const char *value)
 {
-	char	*end;
-	long	 n;
+	char	err[128];
 
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > LOOP_WORKERS_MAX) {
-		fprintf(stderr, "wsbenchd: -t takes a number from 1 to %d\n",
-		    LOOP_WORKERS_MAX);
+	if (settings_stage(name, value, err, sizeof(err)) == -1) {
+		fprintf(stderr, "wsbenchd: %s\n", err);
 		exit(2);
 	}
-	return (int)n;
+	settings_stage_reset();
+	settings_cli(s, value);
 }
 
+/* Defaults worked out here, then the options, which hold over the file. */
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	static char	sockbuf[256];
-	long		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int		ch;
+	char	buf[256];
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int	ch;
 
 	memset(o, 0, sizeof(*o));
 	o->config = DEFAULT_CONFIG;
-	o->metrics = METRICS_DEFAULT_ADDR;
-	o->threads = ncpu < 1 ? 1 :
-	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : (int)ncpu;
+	settings_init();
+	snprintf(buf, sizeof(buf), "%ld", ncpu < 1 ? 1 :
+	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : ncpu);
+	settings_default(SET_THREADS, buf);
+	settings_default(SET_CONTROL_SOCKET, paths_socket(1, buf,
+	    sizeof(buf)));
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		exit(0);
@@ -87,7 +87,7 @@ parse_options(int argc, char **argv, struct options *o)
 	while ((ch = getopt(argc, argv, "df:hm:ns:t:V")) != -1) {
 		switch (ch) {
 		case 'd':
-			o->debug = 1;
+			settings_cli(SET_LOG_LEVEL, "debug");
 			break;
 		case 'f':
 			o->config = optarg;
@@ -97,16 +97,16 @@ parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case 'm':
-			o->metrics = optarg;
+			settings_cli(SET_METRICS_LISTEN, optarg);
 			break;
 		case 'n':
 			o->check = 1;
 			break;
 		case 's':
-			o->socket = optarg;
+			settings_cli(SET_CONTROL_SOCKET, optarg);
 			break;
 		case 't':
-			o->threads = parse_threads(optarg);
+			option_checked(SET_THREADS, "threads", optarg);
 			break;
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -120,17 +120,19 @@ parse_options(int argc, char **argv, struct options *o)
 		usage(stderr);
 		exit(2);
 	}
-	if (o->socket == NULL)
-		o->socket = paths_socket(1, sockbuf, sizeof(sockbuf));
 }
 
-/* The default config is optional; one named with -f is not. */
+/* The default config is optional; one named with -f is not.  A check
+ * stages the file's settings (settings.h). */
 static int
 load_config(const struct options *o, int check)
 {
 	int	errors;
 
-	if (!o->config_given && access(o->config, F_OK) == -1) {
+	if (check)
+		settings_stage_reset();
+	if (!o->config_given && access(o->config, F_OK) == -1 &&
+	    errno == ENOENT) {
 		if (!check)
 			log_info("no %s, starting without jobs", o->config);
 		return 0;
@@ -302,7 +304,8 @@ run(const struct options *o)
 		begin_shutdown();
 	} else {
 		log_info("ready: control socket %s, metrics on %s",
-		    o->socket, o->metrics);
+		    settings_get(SET_CONTROL_SOCKET),
+		    settings_get(SET_METRICS_LISTEN));
 		/* Type=notify: `systemctl start` returns now, with the
 		 * control socket answering and the config's jobs running. */
 		notify_status("READY=1\n");
@@ -326,10 +329,11 @@ main(int argc, char **argv)
 	int		rc;
 
 	parse_options(argc, argv, &o);
-	log_init("wsbenchd", o.debug);
+	log_init("wsbenchd", 0);
 	/* A config with errors is refused before anything starts. */
 	if (load_config(&o, 1) == -1)
 		return 1;
+	settings_commit(1);
 	if (o.check) {
 		printf("configuration OK\n");
 		return 0;
@@ -339,13 +343,16 @@ main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);
 	reload_set_path(o.config, o.config_given);
 	raise_fd_limit();
-	if (loops_init(o.threads) == -1 || loops_start() == -1)
+	if (loops_init((int)settings_number(SET_THREADS)) == -1 ||
+	    loops_start() == -1)
 		return 1;
-	if (paths_socket_dir(o.socket) == -1 || control_listen(o.socket) == -1) {
+	if (paths_socket_dir(settings_get(SET_CONTROL_SOCKET)) == -1 ||
+	    control_listen(settings_get(SET_CONTROL_SOCKET)) == -1) {
+		control_shutdown();
 		loops_shutdown();
 		return 1;
 	}
-	if (metrics_start(o.metrics) == -1) {
+	if (metrics_start(settings_get(SET_METRICS_LISTEN)) == -1) {
 		control_shutdown();
 		loops_shutdown();
 		return 1;

@@ -81,7 +81,7 @@ out=$(WSBENCH_SOCKET=$sock timeout 10 "$WSBENCHCTL" version 2>&1)
 
 # help: a line for each command.
 run_ctl -s "$sock" help
-for c in start stop list stats watch version help reload; do
+for c in start stop list stats watch version help reload set; do
 	grep -q "^$c\b" "$WORK/ctl.out" || defect "help has no line for $c: $(cat "$WORK/ctl.out")"
 done
 

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """A control-socket client that sends what wsbenchctl never would.
 
-    ctl_raw.py SOCKET MODE
+    ctl_raw.py SOCKET MODE [REQUEST]
 
 MODE is what it sends: empty (a bare newline), long (20,000 bytes and no
 newline), blob (a line with a NUL and other control bytes), version (a
 good request), hangup (a request, then it hangs up at once), idle
-(nothing).  It prints the reply as it came, once the daemon hangs up.
+(nothing), line (REQUEST and a newline).  It prints the reply as it came, once the daemon hangs up.
 """
 
 import socket
@@ -24,10 +24,14 @@ REQUESTS = {
 
 def main():
     path, mode = sys.argv[1:3]
+    if mode == "line":
+        request = sys.argv[3].encode() + b"\n"
+    else:
+        request = REQUESTS[mode]
     s = socket.socket(socket.AF_UNIX)
     s.settimeout(30)
     s.connect(path)
-    s.sendall(REQUESTS[mode])
+    s.sendall(request)
     if mode == "hangup":
         s.close()
         return

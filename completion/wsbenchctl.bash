@@ -112,12 +112,16 @@ _wsbenchctl()
 		_wsbenchctl_start "$cur" "${args[@]}"
 		;;
 	stop | stats | watch)
-		# -j is an option of stats (and list); the job name comes once.
+		# -j of stats (and list), -p, --plain and --table of watch are
+		# options; the job name comes once.
 		for w in "${args[@]}"; do
-			[ "$w" = -j ] && n=$((n - 1))
+			[[ $w == -* ]] && n=$((n - 1))
 		done
 		if [[ $cur == -* ]]; then
-			[ "$cmd" = stats ] && _wsbenchctl_reply -W '-j' -- "$cur"
+			case $cmd in
+			stats) _wsbenchctl_reply -W '-j' -- "$cur" ;;
+			watch) _wsbenchctl_reply -W '-p --plain --table' -- "$cur" ;;
+			esac
 		elif [ "$n" -eq 0 ]; then
 			_wsbenchctl_reply -W "$(_wsbenchctl_jobs "$ctl" \
 			    "${sock[@]}")" -- "$cur"

@@ -62,9 +62,10 @@ struct args_opt;
 int	cmd_args(struct cmd_ctx *, const struct cmd_entry *,
 	    const struct args_opt *, int argc, char **argv, int min_pos,
 	    int max_pos, struct args *);
-/* The line `watch` prints each second for job name (NULL: all jobs).
- * Returns 0, or -1 when that job is gone. */
-int	cmd_watch_line(const char *name, char *line, size_t cap);
+/* Appends what `watch` sends each second for job name (NULL: all jobs):
+ * its line, or with table set its table's records.  Returns 0, or -1 when
+ * that job is gone. */
+int	cmd_watch_lines(struct evbuffer *, const char *name, int table);
 /* For commands that take no arguments at all. */
 int	cmd_args_none(struct cmd_ctx *, const struct cmd_entry *, int argc,
 	    char **argv);

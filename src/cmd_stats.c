@@ -9,6 +9,7 @@
 #include "counters.h"
 #include "job.h"
 #include "json.h"
+#include "loop.h"
 
 static const struct args_opt cmd_stats_opts[] = {
 	{ "-j", 0 },
@@ -21,6 +22,53 @@ static int
 counter_has_rate(int c)
 {
 	return counter_info[c].type[0] == 'c' && counter_info[c].reason == NULL;
+}
+
+/* The opening handshakes in microseconds: mean and quantiles (from the
+ * histogram's buckets, as Prometheus would estimate them). */
+struct cmd_stats_hs {
+	uint64_t	count, mean, p50, p99;
+};
+
+static void
+cmd_stats_hs(const struct counter_totals *t, struct cmd_stats_hs *hs)
+{
+	const struct histogram_sum	*h = &t->handshake;
+
+	hs->count = h->count;
+	hs->mean = h->count > 0 ? (h->sum_us + h->count / 2) / h->count : 0;
+	hs->p50 = histogram_quantile_us(h, 0.5);
+	hs->p99 = histogram_quantile_us(h, 0.99);
+}
+
+/* "handshake": {count, mean_us, p50_us, p99_us} (null times without a
+ * handshake), "closes": {code: count} of the codes received. */
+static void
+cmd_stats_json_more(struct evbuffer *b, const struct counter_totals *t)
+{
+	struct cmd_stats_hs	hs;
+	const char		*sep = "";
+	int			c;
+
+	cmd_stats_hs(t, &hs);
+	evbuffer_add_printf(b, ",\"handshake\":{\"count\":%llu",
+	    (unsigned long long)hs.count);
+	if (hs.count > 0)
+		evbuffer_add_printf(b, ",\"mean_us\":%llu,\"p50_us\":%llu,"
+		    "\"p99_us\":%llu}", (unsigned long long)hs.mean,
+		    (unsigned long long)hs.p50, (unsigned long long)hs.p99);
+	else
+		evbuffer_add_printf(b, ",\"mean_us\":null,\"p50_us\":null,"
+		    "\"p99_us\":null}");
+	evbuffer_add_printf(b, ",\"closes\":{");
+	for (c = 0; c < CLOSE_COUNT; c++) {
+		if (t->closes[c] == 0)
+			continue;
+		evbuffer_add_printf(b, "%s\"%s\":%llu", sep, close_label[c],
+		    (unsigned long long)t->closes[c]);
+		sep = ",";
+	}
+	evbuffer_add_printf(b, "}");
 }
 
 /* "last_error": text or null, "last_close": {code, reason} or null. */
@@ -48,9 +96,11 @@ cmd_stats_json_notes(struct evbuffer *b, struct job *j)
 static void
 cmd_stats_json_job(struct evbuffer *b, struct job *j)
 {
-	const char	*sep = "";
-	int		 c;
+	struct counter_totals	 t;
+	const char		*sep = "";
+	int			 c;
 
+	counter_totals(j->slots, loop_nworkers(), &t);
 	evbuffer_add_printf(b, "{\"name\":");
 	json_string(b, j->name);
 	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\",\"target\":",
@@ -58,7 +108,7 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 	json_string(b, j->kind->target(j));
 	for (c = 0; c < CTR_COUNT; c++)
 		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
-		    (unsigned long long)job_total(j, c));
+		    (unsigned long long)t.v[c]);
 	evbuffer_add_printf(b, ",\"per_second\":{");
 	for (c = 0; c < CTR_COUNT; c++) {
 		if (!counter_has_rate(c))
@@ -68,13 +118,47 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 		sep = ",";
 	}
 	evbuffer_add_printf(b, "}");
+	cmd_stats_json_more(b, &t);
 	cmd_stats_json_notes(b, j);
 	evbuffer_add_printf(b, "}");
+}
+
+/* The handshake times, then a line for each close code received. */
+static void
+cmd_stats_text_more(struct cmd_ctx *ctx, const struct counter_totals *t)
+{
+	struct cmd_stats_hs	hs;
+	char			key[64];
+	int			c;
+
+	cmd_stats_hs(t, &hs);
+	cmd_print(ctx, "%-30s %llu", "handshake_count",
+	    (unsigned long long)hs.count);
+	if (hs.count > 0) {
+		cmd_print(ctx, "%-30s %llu", "handshake_mean_us",
+		    (unsigned long long)hs.mean);
+		cmd_print(ctx, "%-30s %llu", "handshake_p50_us",
+		    (unsigned long long)hs.p50);
+		cmd_print(ctx, "%-30s %llu", "handshake_p99_us",
+		    (unsigned long long)hs.p99);
+	} else {
+		cmd_print(ctx, "%-30s %s", "handshake_mean_us", "none");
+		cmd_print(ctx, "%-30s %s", "handshake_p50_us", "none");
+		cmd_print(ctx, "%-30s %s", "handshake_p99_us", "none");
+	}
+	for (c = 0; c < CLOSE_COUNT; c++) {
+		if (t->closes[c] == 0)
+			continue;
+		snprintf(key, sizeof(key), "closes_%s", close_label[c]);
+		cmd_print(ctx, "%-30s %llu", key,
+		    (unsigned long long)t->closes[c]);
+	}
 }
 
 static void
 cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 {
+	struct counter_totals	t;
 	struct job_notes	n;
 	char			key[64];
 	int			c;
@@ -83,9 +167,10 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
 	cmd_print(ctx, "%-30s %s", "state", job_state_name(j->state));
 	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
+	counter_totals(j->slots, loop_nworkers(), &t);
 	for (c = 0; c < CTR_COUNT; c++) {
 		cmd_print(ctx, "%-30s %llu", counter_info[c].name,
-		    (unsigned long long)job_total(j, c));
+		    (unsigned long long)t.v[c]);
 		if (!counter_has_rate(c))
 			continue;
 		snprintf(key, sizeof(key), "%s_per_second",
@@ -93,6 +178,7 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 		cmd_print(ctx, "%-30s %llu", key,
 		    (unsigned long long)j->rate[c]);
 	}
+	cmd_stats_text_more(ctx, &t);
 	job_notes_get(j, &n);
 	cmd_print(ctx, "%-30s %s", "last_error",
 	    n.error[0] != '\0' ? n.error : "none");

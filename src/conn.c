@@ -18,6 +18,7 @@
 
 #include "conn.h"
 #include "counters.h"
+#include "histogram.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
@@ -59,6 +60,7 @@ struct conn {
 	int			 read_paused;	/* output over CONN_OUTPUT_MAX */
 	uint64_t		 written;
 	uint64_t		 control_queued;
+	uint64_t		 started_us;	/* connect begun or socket taken */
 };
 
 /* Every connection of this worker, so a stopping job can find its own. */
@@ -151,6 +153,7 @@ conn_new(struct job *j, struct loop *l, int fd, enum ws_role role,
 	c->ops = ops;
 	c->priv = priv;
 	c->role = role;
+	c->started_us = histogram_now_us();
 	ws_reader_init(&c->reader, role, j->max_message);
 	job_ref(j);
 	LIST_INSERT_HEAD(&conns_here, c, entry);
@@ -311,6 +314,8 @@ conn_opened(struct conn *c)
 	c->counted = 1;
 	counter_add(c->slot, CTR_connections, 1);
 	counter_add(c->slot, CTR_connections_opened, 1);
+	histogram_observe(&c->slot->handshake,
+	    histogram_now_us() - c->started_us);
 	evtimer_del(c->timer);
 	if (c->ops->open != NULL)
 		c->ops->open(c);
@@ -332,6 +337,7 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 	case WS_OP_CLOSE:
 		c->close_received = 1;
 		code = n >= 2 ? (p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
+		counter_close(c->slot, code);
 		job_note_close(c->job, code, p + 2 * (n >= 2),
 		    n >= 2 ? n - 2 : 0);
 		if (!c->close_sent)

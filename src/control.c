@@ -35,6 +35,7 @@ struct control_client {
 	struct bufferevent	*bev;
 	int			 watching;
 	char			*watch_name;	/* NULL: all jobs */
+	int			 watch_table;	/* records, not a line */
 	int			 closing;
 	int			 readonly;	/* in the read group only */
 };
@@ -218,11 +219,12 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 }
 
 int
-control_watch(struct control_client *cc, const char *name)
+control_watch(struct control_client *cc, const char *name, int table)
 {
 	if (name != NULL && (cc->watch_name = strdup(name)) == NULL)
 		return -1;
 	cc->watching = 1;
+	cc->watch_table = table;
 	/* A watcher only listens; EOF still tells when it hangs up. */
 	bufferevent_set_timeouts(cc->bev, NULL, NULL);
 	return 0;
@@ -232,20 +234,27 @@ void
 control_tick(void)
 {
 	struct control_client	*cc;
-	char			 line[256];
+	struct evbuffer		*lines = NULL;
+	char			 err[128];
 
 	LIST_FOREACH(cc, &clients, entry) {
 		if (!cc->watching || cc->closing)
 			continue;
-		if (cmd_watch_line(cc->watch_name, line, sizeof(line)) == -1) {
-			snprintf(line, sizeof(line), "job '%s' is gone",
+		if (lines == NULL && (lines = evbuffer_new()) == NULL) {
+			log_warn("%s: evbuffer_new", __func__);
+			return;
+		}
+		if (cmd_watch_lines(lines, cc->watch_name,
+		    cc->watch_table) == -1) {
+			snprintf(err, sizeof(err), "job '%s' is gone",
 			    cc->watch_name);
-			control_finish(cc, line);
+			control_finish(cc, err);
 			continue;
 		}
-		evbuffer_add_printf(bufferevent_get_output(cc->bev), ">%s\n",
-		    line);
+		control_send_lines(cc, lines);
 	}
+	if (lines != NULL)
+		evbuffer_free(lines);
 }
 
 /* True when a daemon answers on path. */

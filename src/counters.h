@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "histogram.h"
+
 #define CTR_ERRORS_METRIC	"wsbench_connection_errors_total"
 #define CTR_ERRORS_HELP		"Connections that failed, by reason."
 
@@ -56,24 +58,67 @@ enum counter {
 	CTR_COUNT
 };
 
+/*
+ * Close codes a peer's close frame may carry, each counted on its own
+ * (wsbench_closes_total{code}): the registered ones.  The rest (3000-4999
+ * among them) are counted as "other", a close frame without a code as
+ * "none", so the label takes a bounded set of values.
+ */
+#define CLOSE_CODES(X)							\
+	X(1000) X(1001) X(1002) X(1003) X(1007) X(1008) X(1009) X(1010)	\
+	X(1011) X(1012) X(1013) X(1014)
+
+enum close_class {
+#define CLOSE_ENUM(code)	CLOSE_##code,
+	CLOSE_CODES(CLOSE_ENUM)
+#undef CLOSE_ENUM
+	CLOSE_OTHER,
+	CLOSE_NONE,
+	CLOSE_COUNT
+};
+
+/* The code label's value of each class: "1000", ..., "other", "none". */
+extern const char *const close_label[CLOSE_COUNT];
+
 /* One worker's counters for one job, on cache lines of its own. */
 struct counter_slot {
 	_Atomic uint64_t	v[CTR_COUNT];
+	_Atomic uint64_t	closes[CLOSE_COUNT];	/* by close_class */
+	struct histogram	handshake;		/* opening handshakes */
 } __attribute__((aligned(64)));
 
+/* A job's counters added up over its slots. */
+struct counter_totals {
+	uint64_t		v[CTR_COUNT];
+	uint64_t		closes[CLOSE_COUNT];
+	struct histogram_sum	handshake;
+};
+
 /*
- * Adds n to a counter of the calling worker's slot.  Only the owner writes
+ * Adds n to a value of the calling worker's slot.  Only the owner writes
  * a slot, so a relaxed load and store suffice: no locked instruction on the
  * hot path, and readers still see whole values.  A gauge goes down by
  * adding (uint64_t)-1; the sum over slots wraps back to the right value.
  */
 static inline void
+counter_bump(_Atomic uint64_t *p, uint64_t n)
+{
+	uint64_t	v = atomic_load_explicit(p, memory_order_relaxed);
+
+	atomic_store_explicit(p, v + n, memory_order_relaxed);
+}
+
+static inline void
 counter_add(struct counter_slot *s, enum counter c, uint64_t n)
 {
-	uint64_t	v = atomic_load_explicit(&s->v[c], memory_order_relaxed);
-
-	atomic_store_explicit(&s->v[c], v + n, memory_order_relaxed);
+	counter_bump(&s->v[c], n);
 }
+
+/* Counts a close frame received with code (1005: none in the frame). */
+void	counter_close(struct counter_slot *, int code);
+/* Adds up n slots (a job's, one per worker) into t. */
+void	counter_totals(const struct counter_slot *slots, int n,
+	    struct counter_totals *t);
 
 struct counter_info {
 	const char	*name;		/* "messages_received" */

@@ -90,7 +90,7 @@ job_alloc(const struct job_kind *kind, int check)
 	atomic_init(&j->refs, 1);
 	atomic_init(&j->stopping, 0);
 	if (n > 0) {
-		j->slots = aligned_alloc(sizeof(struct counter_slot),
+		j->slots = aligned_alloc(_Alignof(struct counter_slot),
 		    n * sizeof(struct counter_slot));
 		if (j->slots == NULL) {
 			free(j);
@@ -310,6 +310,8 @@ job_sample_all(double elapsed)
 	uint64_t	 now;
 	int		 c;
 
+	/* The HTTP thread reads the rates (/api/stats) under this lock. */
+	job_list_lock();
 	TAILQ_FOREACH(j, &jobs, entry) {
 		for (c = 0; c < CTR_COUNT; c++) {
 			now = job_total(j, c);
@@ -318,6 +320,7 @@ job_sample_all(double elapsed)
 			j->last[c] = now;
 		}
 	}
+	job_list_unlock();
 }
 
 const char *

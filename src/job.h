@@ -74,7 +74,8 @@ struct job {
 	atomic_int		 stopping;
 	struct counter_slot	*slots;		/* one per worker */
 	uint64_t		 last[CTR_COUNT];	/* totals at last sample */
-	uint64_t		 rate[CTR_COUNT];	/* per second, last second */
+	uint64_t		 rate[CTR_COUNT];	/* per second, last second;
+						   written under the list lock */
 	unsigned int		 next_worker;	/* round robin */
 	uint64_t		 max_message;	/* largest message accepted */
 	struct job_notes	 notes;

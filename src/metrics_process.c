@@ -1,11 +1,14 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -14,6 +17,13 @@
 #include "metrics_process.h"
 
 static atomic_ullong	requests_ok, requests_error;
+static struct timespec	started;
+
+void
+metrics_process_init(void)
+{
+	clock_gettime(CLOCK_REALTIME, &started);
+}
 
 void
 metrics_count_request(int ok)
@@ -71,20 +81,44 @@ boot_time(void)
 	return btime;
 }
 
+/*
+ * The entries of /proc/self/fd, read in large batches: a daemon holding
+ * thousands of connections lists thousands of them each scrape, and
+ * nothing about them but their number matters.
+ */
+static long
+open_fds_listed(void)
+{
+	char			 buf[64 * 1024] __attribute__((aligned(8)));
+	const struct dirent64	*e;
+	ssize_t			 len, off;
+	long			 n = 0;
+	int			 fd;
+
+	if ((fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	while ((len = getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < len; off += e->d_reclen) {
+			e = (const struct dirent64 *)(buf + off);
+			if (e->d_name[0] != '.')
+				n++;
+		}
+	}
+	close(fd);
+	return len == -1 ? -1 : n - 1;	/* the directory's own descriptor */
+}
+
+/* Since Linux 6.2 the directory's size is the number of descriptors, which
+ * spares the kernel a lookup for each; before, the size is 0. */
 static long
 open_fds(void)
 {
-	DIR		*d;
-	struct dirent	*e;
-	long		 n = 0;
+	struct stat	st;
 
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;		/* the directory's own descriptor */
+	if (stat("/proc/self/fd", &st) == 0 && st.st_size > 0)
+		return (long)st.st_size;
+	return open_fds_listed();
 }
 
 static void
@@ -145,6 +179,10 @@ metrics_process_render(struct evbuffer *b)
 	    "Always 1, labelled with the version of wsbenchd.");
 	evbuffer_add_printf(b, "wsbench_build_info{version=\"%s\"} 1\n",
 	    PACKAGE_VERSION);
+	metrics_family(b, "wsbench_start_time_seconds", "gauge",
+	    "Start time of the daemon since unix epoch in seconds.");
+	evbuffer_add_printf(b, "wsbench_start_time_seconds %lld.%03ld\n",
+	    (long long)started.tv_sec, started.tv_nsec / 1000000);
 	metrics_family(b, "wsbench_worker_threads", "gauge",
 	    "Worker threads holding connections.");
 	evbuffer_add_printf(b, "wsbench_worker_threads %d\n", loop_nworkers());

@@ -11,6 +11,8 @@ struct evbuffer;
 /* The HELP and TYPE lines that open a family. */
 void	metrics_family(struct evbuffer *, const char *name, const char *type,
 	    const char *help);
+/* Notes the daemon's start time; once, at start. */
+void	metrics_process_init(void);
 /* Control requests by result, counted by the main loop. */
 void	metrics_count_request(int ok);
 void	metrics_process_render(struct evbuffer *);

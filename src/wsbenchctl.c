@@ -18,6 +18,7 @@
 #include "cmd_parse.h"
 #include "control.h"
 #include "paths.h"
+#include "watch_table.h"
 
 static void
 usage(FILE *f)
@@ -32,7 +33,7 @@ usage(FILE *f)
 	    "  stop NAME\n"
 	    "  list\n"
 	    "  stats [NAME]\n"
-	    "  watch [NAME]\n"
+	    "  watch [-p | --plain | --table] [NAME]\n"
 	    "  version\n"
 	    "  help\n");
 }
@@ -80,9 +81,48 @@ ctl_send(int fd, int argc, char **argv)
 	return 0;
 }
 
-/* Prints the tagged reply lines; returns the exit status. */
+/* A watch piped into a reader that has had enough ends there, well. */
 static int
-ctl_reply(int fd)
+ctl_flush(void)
+{
+	if (fflush(stdout) == 0)
+		return -1;
+	if (errno == EPIPE)
+		return 0;
+	fprintf(stderr, "wsbenchctl: standard output: %s\n", strerror(errno));
+	return 1;
+}
+
+/* One tagged reply line, its output printed or with table drawn.
+ * Returns -1 while more is to come, then the exit status. */
+static int
+ctl_line(const char *line, int table)
+{
+	switch (line[0]) {
+	case '>':
+		if (!table) {
+			printf("%s\n", line + 1);
+			return ctl_flush();
+		}
+		if (watch_table_record(line + 1) == 0)
+			return -1;
+		break;
+	case '!':
+		watch_table_end();
+		fprintf(stderr, "wsbenchctl: %s\n", line + 1);
+		return 1;
+	case '.':
+		return 0;
+	}
+	watch_table_end();
+	fprintf(stderr, "wsbenchctl: bad reply from wsbenchd\n");
+	return 1;
+}
+
+/* Prints the reply; returns the exit status.  A table ends well when a
+ * signal stops it. */
+static int
+ctl_reply(int fd, int table)
 {
 	FILE	*f;
 	char	*line = NULL;
@@ -94,26 +134,15 @@ ctl_reply(int fd)
 		close(fd);
 		return 1;
 	}
-	while (rc == -1 && (len = getline(&line, &cap, f)) > 0) {
+	while (rc == -1 && !watch_table_interrupted() &&
+	    (len = getline(&line, &cap, f)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		switch (line[0]) {
-		case '>':
-			printf("%s\n", line + 1);
-			fflush(stdout);
-			break;
-		case '!':
-			fprintf(stderr, "wsbenchctl: %s\n", line + 1);
-			rc = 1;
-			break;
-		case '.':
-			rc = 0;
-			break;
-		default:
-			fprintf(stderr, "wsbenchctl: bad reply from wsbenchd\n");
-			rc = 1;
-		}
+		rc = ctl_line(line, table);
 	}
+	watch_table_end();
+	if (rc == -1 && watch_table_interrupted())
+		rc = 0;
 	if (rc == -1) {
 		fprintf(stderr, "wsbenchctl: wsbenchd closed the connection\n");
 		rc = 1;
@@ -123,23 +152,43 @@ ctl_reply(int fd)
 	return rc;
 }
 
-/* -j belongs to the command, as its own option. */
-static char **
-ctl_argv(int argc, char **argv, int json, int *nargc)
+/* On a terminal, watch draws a table unless told to print lines. */
+static int
+ctl_table(int argc, char **argv)
 {
-	static char	  json_opt[] = "-j";
+	const char	*term = getenv("TERM");
+	int		 i;
+
+	if (strcmp(argv[0], "watch") != 0 || !isatty(STDOUT_FILENO) ||
+	    term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
+		return 0;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-p") == 0 ||
+		    strcmp(argv[i], "--plain") == 0)
+			return 0;
+	return 1;
+}
+
+/* -j, and the records a table is drawn from, belong to the command, as
+ * its own options. */
+static char **
+ctl_argv(int argc, char **argv, int json, int table, int *nargc)
+{
+	static char	  json_opt[] = "-j", table_opt[] = "--table";
 	char		**v;
 	int		  i, n = 0;
 
-	if ((v = calloc((size_t)argc + 2, sizeof(*v))) == NULL) {
+	if ((v = calloc((size_t)argc + 3, sizeof(*v))) == NULL) {
 		perror("wsbenchctl: calloc");
 		exit(1);
 	}
-	for (i = 0; i < argc; i++) {
+	v[n++] = argv[0];
+	if (json)
+		v[n++] = json_opt;
+	if (table)
+		v[n++] = table_opt;
+	for (i = 1; i < argc; i++)
 		v[n++] = argv[i];
-		if (i == 0 && json)
-			v[n++] = json_opt;
-	}
 	*nargc = n;
 	return v;
 }
@@ -150,7 +199,7 @@ main(int argc, char **argv)
 	char		 buf[256];
 	const char	*path = NULL;
 	char		**v;
-	int		 ch, fd, json = 0, n, rc;
+	int		 ch, fd, json = 0, n, rc, table;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
@@ -186,12 +235,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((fd = ctl_connect(path)) == -1)
 		return 1;
-	v = ctl_argv(argc, argv, json, &n);
+	table = ctl_table(argc, argv);
+	v = ctl_argv(argc, argv, json, table, &n);
 	rc = ctl_send(fd, n, v);
 	free(v);
 	if (rc == -1) {
 		close(fd);
 		return 1;
 	}
-	return ctl_reply(fd);
+	return ctl_reply(fd, table);
 }

@@ -119,15 +119,25 @@ ctl a stats r | grep -Eq '^last_error +cannot connect: Connection refused$' ||
 	fail "stats r: $(ctl a stats r | grep last_error)"
 [ "$r_msgs" -gt 0 ] || fail "r received nothing before p stopped"
 
-# The checker must catch a disagreement: feed it a doctored page.
-sed "s/^\(wsbench_messages_received_total{name=\"idle\",kind=\"recv\"}\) .*/\1 $((2 * N + 1))/" \
-	"$WORK/frozen.metrics" >"$WORK/doctored.metrics"
-if "$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/frozen.stats" \
-	"$WORK/frozen.stats.json" "$WORK/frozen.list.json" "$WORK/frozen.list" \
-	"$WORK/doctored.metrics" --counters --rising r.connection_errors \
-	--rising r.errors_refused --rising r.reconnects 2>/dev/null; then
-	fail "agree_check.py accepts a page that disagrees with stats"
-fi
+# The checker must catch a disagreement: feed it doctored pages (a
+# counter, a handshake count, a missing close code).
+doctored=0
+for edit in \
+	"s/^\\(wsbench_messages_received_total{name=\"idle\",kind=\"recv\"}\\) .*/\\1 $((2 * N + 1))/" \
+	's/^\(wsbench_handshake_duration_seconds_count{name="idle",kind="recv"}\) .*/\1 3/' \
+	'/^wsbench_closes_total{name="idle",kind="recv",code="1011"}/d'; do
+	doctored=$((doctored + 1))
+	sed "$edit" "$WORK/frozen.metrics" >"$WORK/doctored.metrics"
+	cmp -s "$WORK/frozen.metrics" "$WORK/doctored.metrics" &&
+		fail "doctored page $doctored: the edit changes nothing"
+	if "$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/frozen.stats" \
+		"$WORK/frozen.stats.json" "$WORK/frozen.list.json" \
+		"$WORK/frozen.list" "$WORK/doctored.metrics" --counters \
+		--rising r.connection_errors --rising r.errors_refused \
+		--rising r.reconnects 2>/dev/null; then
+		fail "agree_check.py accepts doctored page $doctored"
+	fi
+done
 # And promtool must refuse a bad page (a value that is no number).
 printf '# TYPE x counter\nx{a="1"} 1\nx{a="2"} notanumber\n' >"$WORK/bad.metrics"
 promtool check metrics <"$WORK/bad.metrics" >/dev/null 2>&1 &&

@@ -6,14 +6,18 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
 
 - each is well formed: the keys of `stats`, the members of the JSON
   objects, the Prometheus text (HELP and TYPE for every metric, the
-  counter or gauge types, exactly the labels name and kind, and reason
-  on wsbench_connection_errors_total, whose sum over reasons is the
-  connection_errors of stats);
+  counter, gauge or histogram types, exactly the labels name and kind,
+  and reason on wsbench_connection_errors_total, whose sum over reasons is
+  the connection_errors of stats, code on wsbench_closes_total (every
+  code of the set for every job), le on the buckets of
+  wsbench_handshake_duration_seconds (every bound, cumulative, +Inf equal
+  to _count), url or listen on wsbench_job_info);
 - all name the same jobs with the same kinds (and states and targets);
 - with --counters, the counters are equal in all views, except those named
   with --rising, which only must not fall in sampling order (they may move
   while the views are taken), and the rates of `stats` and `-j stats`
-  are equal;
+  are equal, and so are the closes by code and the handshake counts,
+  which equal connections_opened;
 - --expect JOB.KEY=VALUE: a value of `stats` (text).
 
 Prints every problem and exits 1 if there is one, else 0.
@@ -39,9 +43,22 @@ for _c in COUNTERS:
     TEXT_KEYS.append(_c)
     if _c in RATES:
         TEXT_KEYS.append(_c + "_per_second")
+HS_KEYS = ["handshake_count", "handshake_mean_us", "handshake_p50_us",
+           "handshake_p99_us"]
+TEXT_KEYS += HS_KEYS
 TEXT_KEYS += NOTES
 ERRORS_METRIC = "wsbench_connection_errors_total"
 JOB_INFO = "wsbench_job_info"
+CLOSES_METRIC = "wsbench_closes_total"
+CLOSE_CODES = ["1000", "1001", "1002", "1003", "1007", "1008", "1009",
+               "1010", "1011", "1012", "1013", "1014", "other", "none"]
+HS_METRIC = "wsbench_handshake_duration_seconds"
+HS_LE = ["0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01",
+         "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10",
+         "+Inf"]
+# The label a per-job family has besides name and kind.
+THIRD_LABEL = {ERRORS_METRIC: "reason", CLOSES_METRIC: "code",
+               HS_METRIC + "_bucket": "le"}
 # The daemon's own families: present once, not per job.
 DAEMON = {"wsbench_build_info": "gauge", "wsbench_worker_threads": "gauge",
           "wsbench_control_requests_total": "counter",
@@ -49,7 +66,8 @@ DAEMON = {"wsbench_build_info": "gauge", "wsbench_worker_threads": "gauge",
           "process_start_time_seconds": "gauge",
           "process_virtual_memory_bytes": "gauge",
           "process_resident_memory_bytes": "gauge",
-          "process_open_fds": "gauge", "process_max_fds": "gauge"}
+          "process_open_fds": "gauge", "process_max_fds": "gauge",
+          "wsbench_start_time_seconds": "gauge"}
 
 
 def metric_name(counter):
@@ -96,24 +114,52 @@ def parse_stats_text(text):
         cur["_keys"].append(m.group(1))
         cur[m.group(1)] = m.group(2)
     for j in jobs:
-        if j["_keys"] != TEXT_KEYS:
+        # A line for each close code received, in the order of CLOSE_CODES.
+        closes = ["closes_" + c for c in CLOSE_CODES
+                  if "closes_" + c in j["_keys"]]
+        want = TEXT_KEYS[:-len(NOTES)] + closes + NOTES
+        if j["_keys"] != want:
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
-                    f"expected {TEXT_KEYS}")
-        for k in TEXT_KEYS[4:-len(NOTES)]:
-            if not re.fullmatch(r"[0-9]+", j.get(k, "")):
+                    f"expected {want}")
+        for k in TEXT_KEYS[4:-len(NOTES)] + closes:
+            # No handshake yet: no time to show.
+            if k in HS_KEYS[1:] and j.get(k) == "none" and \
+                    j.get("handshake_count") == 0:
+                j[k] = None
+            elif not re.fullmatch(r"[0-9]+", j.get(k, "")):
                 problem(f"stats of {j.get('name')}: {k} is "
                         f"{j.get(k)!r}, not a number")
             else:
                 j[k] = int(j[k])
+        j["closes"] = {k[len("closes_"):]: j.get(k) for k in closes}
+        if 0 in j["closes"].values():
+            problem(f"stats of {j.get('name')}: a closes line of 0")
     return jobs
 
 
+def check_json_more(j):
+    """The handshake summary and the closes by code of a -j stats job."""
+    hs, closes = j.get("handshake"), j.get("closes")
+    if not isinstance(hs, dict) or \
+            set(hs) != {"count", "mean_us", "p50_us", "p99_us"} or \
+            not isinstance(hs["count"], int) or not all(
+                isinstance(hs[k], int) if hs["count"] > 0 else hs[k] is None
+                for k in ("mean_us", "p50_us", "p99_us")):
+        problem(f"-j stats of {j.get('name')}: handshake is {hs!r}")
+    if not isinstance(closes, dict) or not set(closes) <= set(CLOSE_CODES) \
+            or not all(isinstance(v, int) and v > 0
+                       for v in closes.values()):
+        problem(f"-j stats of {j.get('name')}: closes is {closes!r}")
+
+
 def check_json_stats(jobs):
-    want = set(TEXT_KEYS[:4]) | set(COUNTERS) | {"per_second"} | set(NOTES)
+    want = set(TEXT_KEYS[:4]) | set(COUNTERS) | set(NOTES) | \
+        {"per_second", "handshake", "closes"}
     for j in jobs:
         if set(j) != want:
             problem(f"-j stats of {j.get('name')}: members {sorted(j)}, "
                     f"expected {sorted(want)}")
+        check_json_more(j)
         for c in COUNTERS:
             if not isinstance(j.get(c), int):
                 problem(f"-j stats of {j.get('name')}: {c} is "
@@ -160,8 +206,16 @@ def daemon_sample(line, n, helps, types):
         problem(f"metrics line {n}: {m.group(1)} without HELP and TYPE")
 
 
+def family_of(metric):
+    """The family a sample belongs to: a histogram's has three names."""
+    for suffix in ("_bucket", "_sum", "_count"):
+        if metric == HS_METRIC + suffix:
+            return HS_METRIC
+    return metric
+
+
 def parse_metrics(text):
-    """Returns {metric: {(name, kind, reason or None): value}}."""
+    """Returns {metric: {(name, kind, third label or None): value}}."""
     helps, types, samples = {}, {}, {}
     for n, line in enumerate(text.splitlines(), 1):
         if line.startswith("# HELP "):
@@ -179,13 +233,15 @@ def parse_metrics(text):
         if line.split("{")[0].split(" ")[0] in DAEMON:
             daemon_sample(line, n, helps, types)
             continue
-        m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} ([0-9]+)",
-                         line)
-        if m is None:
+        m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} "
+                         r"([0-9]+(\.[0-9]+)?)", line)
+        if m is None or (m.group(4) is not None and
+                         m.group(1) != HS_METRIC + "_sum"):
             problem(f"metrics line {n}: not 'metric{{labels}} integer': "
                     f"{line!r}")
             continue
-        metric, labels, value = m.group(1), m.group(2), int(m.group(3))
+        metric, labels = m.group(1), m.group(2)
+        value = float(m.group(3)) if m.group(4) else int(m.group(3))
         lab = {}
         for pair in labels.split(","):
             lm = re.fullmatch(r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"\\]*)"', pair)
@@ -193,9 +249,10 @@ def parse_metrics(text):
                 problem(f"metrics line {n}: bad label {pair!r}")
                 continue
             lab[lm.group(1)] = lm.group(2)
-        want = {"name", "kind"} | ({"reason"} if metric == ERRORS_METRIC
-                                   else {"target"} if metric == JOB_INFO
-                                   else set())
+        third = THIRD_LABEL.get(metric)
+        if metric == JOB_INFO:
+            third = "url" if lab.get("kind") == "recv" else "listen"
+        want = {"name", "kind"} | ({third} if third else set())
         if set(lab) != want:
             problem(f"metrics line {n}: labels {sorted(lab)}, expected "
                     f"exactly {sorted(want)}: {line!r}")
@@ -203,10 +260,11 @@ def parse_metrics(text):
             if bad in lab:
                 problem(f"metrics line {n}: a '{bad}' label (Prometheus "
                         f"sets it): {line!r}")
-        if metric not in helps or metric not in types:
+        if family_of(metric) not in helps or family_of(metric) not in types:
             problem(f"metrics line {n}: {metric} without HELP and TYPE "
                     f"before it")
-        key = (lab.get("name"), lab.get("kind"), lab.get("reason"))
+        key = (lab.get("name"), lab.get("kind"),
+               lab.get(third) if third else None)
         if key in samples.setdefault(metric, {}):
             problem(f"metrics line {n}: a second sample for {key}")
         samples[metric][key] = value
@@ -218,15 +276,98 @@ def parse_metrics(text):
         if types.get(mn) != want:
             problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
                     f"expected {want}")
-    for mn, want in DAEMON.items():
+    for mn, want in list(DAEMON.items()) + [
+            (JOB_INFO, "gauge"), (CLOSES_METRIC, "counter"),
+            (HS_METRIC, "histogram")]:
+        if mn not in helps:
+            problem(f"metrics: no HELP for {mn}")
         if types.get(mn) != want:
             problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
                     f"expected {want}")
     extra = set(types) - {metric_name(c)[0] for c in COUNTERS} - \
-        set(DAEMON) - {JOB_INFO}
+        set(DAEMON) - {JOB_INFO, CLOSES_METRIC, HS_METRIC}
     if extra:
         problem(f"metrics: unexpected metrics {sorted(extra)}")
+    check_closes(samples)
+    check_histograms(samples)
     return samples
+
+
+def jobs_of(samples, metric):
+    return sorted({(n, k) for n, k, _ in samples.get(metric, {})})
+
+
+def check_closes(samples):
+    """Every job has a sample for each code of the set, and no other."""
+    series = samples.get(CLOSES_METRIC, {})
+    for name, kind in jobs_of(samples, CLOSES_METRIC):
+        codes = [c for n, k, c in series if (n, k) == (name, kind)]
+        if sorted(codes) != sorted(CLOSE_CODES):
+            problem(f"metrics {CLOSES_METRIC} of {name}: codes "
+                    f"{sorted(codes)}, expected {sorted(CLOSE_CODES)}")
+
+
+def check_histograms(samples):
+    """Each job's buckets: every bound, cumulative, +Inf equal to _count;
+    a _sum of 0 exactly when _count is 0."""
+    buckets = samples.get(HS_METRIC + "_bucket", {})
+    sums = samples.get(HS_METRIC + "_sum", {})
+    counts = samples.get(HS_METRIC + "_count", {})
+    jobs = jobs_of(samples, HS_METRIC + "_bucket")
+    for what in ("_sum", "_count"):
+        if jobs_of(samples, HS_METRIC + what) != jobs:
+            problem(f"metrics {HS_METRIC}{what}: jobs "
+                    f"{jobs_of(samples, HS_METRIC + what)}, of _bucket: "
+                    f"{jobs}")
+    for name, kind in jobs:
+        les = sorted(le for n, k, le in buckets if (n, k) == (name, kind))
+        if les != sorted(HS_LE):
+            problem(f"metrics {HS_METRIC} of {name}: le {les}, expected "
+                    f"{HS_LE}")
+            continue
+        cum = [buckets[(name, kind, le)] for le in HS_LE]
+        count = counts.get((name, kind, None))
+        total = sums.get((name, kind, None))
+        if cum != sorted(cum):
+            problem(f"metrics {HS_METRIC} of {name}: buckets not "
+                    f"cumulative: {cum}")
+        if cum[-1] != count:
+            problem(f"metrics {HS_METRIC} of {name}: +Inf {cum[-1]}, "
+                    f"_count {count}")
+        if total is None or (total == 0) != (count == 0):
+            problem(f"metrics {HS_METRIC} of {name}: _sum {total} with "
+                    f"_count {count}")
+        elif count:
+            # The mean lies between the lowest and the highest bucket
+            # holding observations.
+            held = [i for i in range(len(HS_LE))
+                    if cum[i] > (cum[i - 1] if i else 0)]
+            lo = float(HS_LE[held[0] - 1]) if held[0] else 0.0
+            hi = float(HS_LE[held[-1]])
+            if not lo - 1e-6 <= total / count <= hi + 1e-6:
+                problem(f"metrics {HS_METRIC} of {name}: mean "
+                        f"{total / count} outside the buckets holding "
+                        f"observations ({lo}, {hi}]")
+
+
+def agree_more(ms, name, kind, t, js, rising):
+    """The handshake count and the closes by code of one job, in stats,
+    -j stats and metrics; the count is that of connections opened."""
+    seq = [("stats", t.get("handshake_count")),
+           ("-j stats", js.get("handshake", {}).get("count")),
+           ("metrics", ms.get(HS_METRIC + "_count", {}).get(
+               (name, kind, None))),
+           ("connections_opened", t.get("connections_opened"))]
+    if f"{name}.connections_opened" not in rising and \
+            len({v for _, v in seq}) != 1:
+        problem(f"{name} handshakes differ: "
+                f"{', '.join(f'{w} {v}' for w, v in seq)}")
+    series = ms.get(CLOSES_METRIC, {})
+    shown = {c: series.get((name, kind, c)) for c in CLOSE_CODES
+             if series.get((name, kind, c))}
+    if not t.get("closes") == js.get("closes") == shown:
+        problem(f"{name} closes differ: stats {t.get('closes')}, -j stats "
+                f"{js.get('closes')}, metrics {shown}")
 
 
 def main():
@@ -278,6 +419,10 @@ def main():
         if c != "connection_errors" and got != sorted(ref):
             problem(f"metrics {family} {reason or ''}: jobs {got}, of "
                     f"stats: {sorted(ref)}")
+    for family in (JOB_INFO, CLOSES_METRIC, HS_METRIC + "_count"):
+        if jobs_of(ms, family) != sorted(ref):
+            problem(f"metrics {family}: jobs {jobs_of(ms, family)}, of "
+                    f"stats: {sorted(ref)}")
     if o.jobs is not None:
         want = [tuple(x.split(":")) for x in o.jobs.split(",") if x]
         if sorted(ref) != sorted(want):
@@ -324,9 +469,10 @@ def main():
                 if a != b:
                     problem(f"{name} {c} per second: stats {a}, "
                             f"-j stats {b}")
+            agree_more(ms, name, kind, t, js, rising)
 
     for e in o.expect:
-        m = re.fullmatch(r"([^.]+)\.([a-z_]+)=(.*)", e)
+        m = re.fullmatch(r"([^.]+)\.([a-z0-9_]+)=(.*)", e)
         if m is None:
             problem(f"bad --expect {e!r}")
             continue

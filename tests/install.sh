@@ -38,7 +38,7 @@ makevar() {
 	bmake -s -f Makefile -f "$WORK/print.mk" "print-$1"
 }
 for v in sbindir bindir sysconfdir mandir systemdsystemunitdir sysusersdir \
-	bashcompletiondir; do
+	bashcompletiondir pkgdatadir; do
 	val=$(makevar "$v") || fail "cannot read $v from $TOP_BUILDDIR/Makefile"
 	case $val in /*) ;; *) fail "$v is '$val', not an absolute path" ;; esac
 	printf -v "dir_$v" '%s' "$val"
@@ -71,6 +71,8 @@ expect_file() {
 	expect_file "$dir_sysusersdir/wsbench.conf" "$SRCDIR/systemd/wsbench.sysusers"
 	expect_file "$dir_bashcompletiondir/wsbenchctl" \
 		"$SRCDIR/completion/wsbenchctl.bash"
+	expect_file "$dir_pkgdatadir/grafana/wsbench.json" \
+		"$ETC_SRCDIR/grafana/wsbench.json"
 	SBIN=$ROOT$dir_sbindir
 	BIN=$ROOT$dir_bindir
 	UNIT=$ROOT$dir_systemdsystemunitdir/wsbenchd.service
@@ -78,8 +80,8 @@ expect_file() {
 	want_start="$dir_sbindir/wsbenchd -f $dir_sysconfdir/wsbenchd.conf -s /run/wsbenchd/control.sock"
 }
 nfiles=$(find "$ROOT" -type f | wc -l)
-[ "$nfiles" -eq 9 ] ||
-	defect "$nfiles files installed, expected 9: $(find "$ROOT" -type f)"
+[ "$nfiles" -eq 10 ] ||
+	defect "$nfiles files installed, expected 10: $(find "$ROOT" -type f)"
 
 for p in "$SBIN/wsbenchd" "$BIN/wsbenchctl"; do
 	[ -x "$p" ] || defect "$p is not executable"
@@ -169,6 +171,9 @@ expect_completion "--binary --bind --max-message --name --port" \
 expect_completion "" wsbenchctl start push --port ''
 expect_completion "--connections --header --max-message --name --protocol" \
 	wsbenchctl start recv ws://127.0.0.1:1/ --origin x --header 'A: b' --
+expect_completion "max-message" wsbenchctl set m
+expect_completion "debug" wsbenchctl set log-level d
+expect_completion "--plain --table -p" wsbenchctl watch -
 expect_completion "" wsbenchctl start recv --connections ''
 
 # Job names, from the daemon named with -s.

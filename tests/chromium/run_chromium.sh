@@ -1,5 +1,6 @@
 #!/bin/bash
-# run_chromium.sh DIR URL: runs headless Chromium on URL, with its profile,
+# run_chromium.sh DIR URL [ARG...]: runs headless Chromium on URL (with the
+# ARGs, Chromium options, before it), with its profile,
 # HOME and XDG directories under DIR (created), until Chromium exits or
 # this script gets SIGTERM or SIGINT.  It prints Chromium's PID on stdout
 # first.  Chromium runs in a session of its own (setsid), whose ID is that
@@ -15,6 +16,7 @@ set -u
 
 dir=$1
 url=$2
+shift 2
 browser=${CHROMIUM:-/usr/bin/chromium}
 mkdir -p "$dir/home/.config" "$dir/home/.cache" "$dir/profile" || exit 2
 
@@ -96,7 +98,7 @@ HOME=$dir/home XDG_CONFIG_HOME=$dir/home/.config XDG_CACHE_HOME=$dir/home/.cache
 	--disable-features=Translate,OptimizationHints,MediaRouter \
 	--no-proxy-server --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1' \
 	--password-store=basic --mute-audio \
-	"$url" </dev/null >&2 &
+	"$@" "$url" </dev/null >&2 &
 pid=$!
 echo "$pid"
 wait "$pid"

@@ -1,0 +1,153 @@
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <microhttpd.h>
+
+#include "counters.h"
+#include "http_status.h"
+#include "job.h"
+#include "json.h"
+
+/* The page loads nothing from elsewhere; a policy allowing only itself
+ * makes any such load fail in the browser's console instead of quietly
+ * reaching out. */
+#define HTTP_STATUS_CSP	"default-src 'none'; script-src 'unsafe-inline'; " \
+	"style-src 'unsafe-inline'; connect-src 'self'; img-src data:"
+
+/* status.html as a C string, generated at build time (Makefile.am). */
+extern const char	http_status_html[];
+extern const size_t	http_status_html_len;
+
+/* What the page shows of a job, totals and rates alike. */
+static const enum counter http_status_counters[] = {
+	CTR_messages_received,
+	CTR_messages_sent,
+	CTR_bytes_received,
+	CTR_bytes_sent,
+	CTR_connection_errors,
+};
+#define HTTP_STATUS_NCOUNTERS \
+	(sizeof(http_status_counters) / sizeof(http_status_counters[0]))
+
+/* Taken as the program loads, before main(): the daemon's start, for its
+ * uptime, without a call from the daemon's setup. */
+static struct timespec	http_status_started;
+
+__attribute__((constructor)) static void
+http_status_init(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &http_status_started);
+}
+
+static double
+http_status_seconds(const struct timespec *ts)
+{
+	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+}
+
+static enum MHD_Result
+http_status_reply(struct MHD_Connection *conn, const char *type,
+    struct MHD_Response *resp)
+{
+	enum MHD_Result	rc;
+
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	MHD_add_response_header(resp,
+	    MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY, HTTP_STATUS_CSP);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS,
+	    "nosniff");
+	rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+enum MHD_Result
+http_status_page(struct MHD_Connection *conn)
+{
+	return http_status_reply(conn, "text/html; charset=utf-8",
+	    MHD_create_response_from_buffer(http_status_html_len,
+	    (void *)(uintptr_t)http_status_html, MHD_RESPMEM_PERSISTENT));
+}
+
+static void
+http_status_job(struct evbuffer *b, struct job *j)
+{
+	const char	*sep = "";
+	enum job_state	 state;
+	size_t		 i;
+	int		 c;
+
+	/* The main loop sets the flag with the state; only the flag is
+	 * atomic. */
+	state = atomic_load(&j->stopping) ? JOB_STOPPING : JOB_RUNNING;
+	evbuffer_add_printf(b, "{\"name\":");
+	json_string(b, j->name);
+	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"target\":", j->kind->name);
+	json_string(b, j->kind->target(j));
+	evbuffer_add_printf(b, ",\"state\":\"%s\",\"connections\":%llu",
+	    job_state_name(state),
+	    (unsigned long long)job_total(j, CTR_connections));
+	for (i = 0; i < HTTP_STATUS_NCOUNTERS; i++) {
+		c = http_status_counters[i];
+		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
+		    (unsigned long long)job_total(j, c));
+	}
+	evbuffer_add_printf(b, ",\"per_second\":{");
+	for (i = 0; i < HTTP_STATUS_NCOUNTERS; i++) {
+		c = http_status_counters[i];
+		evbuffer_add_printf(b, "%s\"%s\":%llu", sep,
+		    counter_info[c].name, (unsigned long long)j->rate[c]);
+		sep = ",";
+	}
+	evbuffer_add_printf(b, "}}");
+}
+
+static void
+http_status_render(struct evbuffer *b)
+{
+	struct timespec	 mono, now;
+	struct job	*j;
+	const char	*sep = "";
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &now);
+	evbuffer_add_printf(b, "{\"version\":");
+	json_string(b, PACKAGE_VERSION);
+	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"time\":%.3f,\"jobs\":[",
+	    http_status_seconds(&mono) -
+	    http_status_seconds(&http_status_started),
+	    http_status_seconds(&now));
+	job_list_lock();
+	TAILQ_FOREACH(j, job_list(), entry) {
+		evbuffer_add_printf(b, "%s", sep);
+		http_status_job(b, j);
+		sep = ",";
+	}
+	job_list_unlock();
+	evbuffer_add_printf(b, "]}\n");
+}
+
+enum MHD_Result
+http_status_stats(struct MHD_Connection *conn)
+{
+	struct evbuffer	*b;
+	enum MHD_Result	 rc;
+
+	if ((b = evbuffer_new()) == NULL)
+		return MHD_NO;
+	http_status_render(b);
+	rc = http_status_reply(conn, "application/json",
+	    MHD_create_response_from_buffer(evbuffer_get_length(b),
+	    evbuffer_pullup(b, -1), MHD_RESPMEM_MUST_COPY));
+	evbuffer_free(b);
+	return rc;
+}

@@ -1,0 +1,17 @@
+/*
+ * The live table wsbenchctl draws on a terminal from the records of
+ * `watch --table`: a row a job, redrawn in place each second.
+ */
+#ifndef WATCH_TABLE_H
+#define WATCH_TABLE_H
+
+/* Takes over the screen; SIGINT, SIGTERM and SIGHUP end the watch. */
+void	watch_table_start(void);
+/* Takes one record; returns -1 if it is not one. */
+int	watch_table_record(const char *line);
+/* True once a signal asked to stop. */
+int	watch_table_interrupted(void);
+/* Gives the terminal back, below the last table; again does nothing. */
+void	watch_table_end(void);
+
+#endif

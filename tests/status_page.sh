@@ -1,0 +1,189 @@
+#!/bin/bash
+# The live status page on the metrics server, with a push job and two recv
+# jobs reading it:
+#   GET / is src/status.html as built in, with its headers (HTML, no-store,
+#     a Content-Security-Policy of self and inline only), and loads nothing
+#     from another host;
+#   GET /api/stats is JSON with the daemon's version, uptime and time, and
+#     every job with its totals and per-second rates;
+#   in headless Chromium, driven over the DevTools protocol
+#     (tests/chromium/status_cdp.py), the page logs no error or exception,
+#     shows every job, its figures move between two reads 2.5 s apart, and
+#     its chart has points; a screenshot goes to tests/status_page.png in
+#     the build directory.
+#
+# wait_until conditions are single-quoted on purpose: evaluated at each try.
+# shellcheck disable=SC2016
+# shellcheck source-path=SCRIPTDIR
+TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+# shellcheck source=lib.sh
+. "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export CHROMIUM
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing (Debian package chromium)"
+JOBS="push recv1 recv2"
+
+start_daemon a
+start_push a push
+start_recv a recv1 "ws://127.0.0.1:$PUSH_PORT/" --connections 2
+start_recv a recv2 "ws://127.0.0.1:$PUSH_PORT/"
+# Rates are a second's difference: two ticks after the first message.
+wait_until 10 '[ "$(num_of a recv2 messages_received)" -gt 0 ]' ||
+	fail "recv2 received nothing in 10 s"
+sleep 2
+
+# get PATH NAME: the body of PATH in $WORK/NAME, its headers in NAME.h.
+get() {
+	curl -sS --max-time 10 -D "$WORK/$2.h" -o "$WORK/$2" "$(metrics_url a "$1")" ||
+		fail "GET $1 failed"
+}
+
+# header NAME FIELD: the value of a response header, without its CR.
+header() {
+	sed -n "s/^$2: *//Ip" "$WORK/$1.h" | tr -d '\r'
+}
+
+expect_header() {
+	local v
+	v=$(header "$1" "$2")
+	[ "$v" = "$3" ] || defect "$1: $2 is '$v', expected '$3'"
+}
+
+csp="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:"
+
+get / page
+expect_header page Content-Type "text/html; charset=utf-8"
+expect_header page Cache-Control no-store
+expect_header page Content-Security-Policy "$csp"
+cmp -s "$WORK/page" "$TESTS_SRCDIR/../src/status.html" ||
+	defect "GET / is not src/status.html as it is in the source"
+urls=$(grep -oiE '(https?:)?//[a-z0-9.-]+' "$WORK/page" | sort -u)
+[ -z "$urls" ] || defect "the page refers to other hosts: $urls"
+# Every src and href is inline data.
+refs=$(grep -oiE '(src|href) *= *"[^"]*"' "$WORK/page" | grep -viE '"data:')
+[ -z "$refs" ] || defect "the page loads: $refs"
+note "GET /: $(wc -c <"$WORK/page") bytes, the source page, nothing from elsewhere"
+
+get /api/stats stats
+expect_header stats Content-Type application/json
+expect_header stats Cache-Control no-store
+expect_header stats Content-Security-Policy "$csp"
+if ! "$PYTHON3" -m json.tool "$WORK/stats" >/dev/null 2>"$WORK/json.err"; then
+	defect "/api/stats is not JSON: $(cat "$WORK/json.err"): $(head -c 300 "$WORK/stats")"
+else
+	version=$(ctl a version) || fail "version"
+	check=$("$PYTHON3" - "$WORK/stats" "$version" "$PUSH_PORT" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+want_version = sys.argv[2].split()[-1]
+port = sys.argv[3]
+bad = []
+def need(ok, what):
+    if not ok:
+        bad.append(what)
+need(j.get("version") == want_version, f"version {j.get('version')!r}, expected {want_version!r}")
+need(isinstance(j.get("uptime"), (int, float)) and 0 < j["uptime"] < 600, f"uptime {j.get('uptime')!r}")
+need(isinstance(j.get("time"), (int, float)) and abs(j["time"] - __import__("time").time()) < 30, f"time {j.get('time')!r}")
+jobs = {x.get("name"): x for x in j.get("jobs", [])}
+need(sorted(jobs) == ["push", "recv1", "recv2"], f"jobs {sorted(jobs)}")
+keys = ["messages_received", "messages_sent", "bytes_received", "bytes_sent", "connection_errors"]
+for name, x in jobs.items():
+    for k in ["kind", "target", "state", "connections"] + keys + ["per_second"]:
+        need(k in x, f"{name}: no {k}")
+    for k in keys:
+        need(isinstance(x.get("per_second", {}).get(k), int), f"{name}: no per_second.{k}")
+    need(x.get("state") == "running", f"{name}: state {x.get('state')!r}")
+if not bad:
+    p, r1, r2 = jobs["push"], jobs["recv1"], jobs["recv2"]
+    need(p["kind"] == "push" and p["target"] == f"127.0.0.1:{port}", f"push: {p['kind']} {p['target']}")
+    need(r1["kind"] == "recv" and r1["target"] == f"ws://127.0.0.1:{port}/", f"recv1: {r1['kind']} {r1['target']}")
+    need(r1["connections"] == 2 and r2["connections"] == 1 and p["connections"] == 3,
+         f"connections {p['connections']} {r1['connections']} {r2['connections']}")
+    need(p["per_second"]["messages_sent"] > 0 and p["messages_sent"] > 0, "push sends nothing")
+    for r in (r1, r2):
+        need(r["per_second"]["messages_received"] > 0 and r["per_second"]["bytes_received"] > 0,
+             f"{r['name']}: per_second {r['per_second']}")
+print("; ".join(bad))
+EOF
+) || fail "checking /api/stats failed"
+	if [ -z "$check" ]; then
+		note "GET /api/stats: the three jobs with totals and rates"
+	else
+		defect "/api/stats: $check"
+	fi
+fi
+
+out=$(curl -sS --max-time 10 "$(metrics_url a /nosuch)")
+[ "$out" = "not found: try /metrics, / or /api/stats" ] ||
+	defect "GET /nosuch says '$out'"
+
+# Chromium on a blank tab; the driver opens the page once it listens.
+spawn bash "$TESTS_SRCDIR/chromium/run_chromium.sh" "$WORK/chrome" about:blank \
+	--remote-debugging-port=0 >"$WORK/chromium.out" 2>"$WORK/chromium.err"
+chromium_pid=$LAST_PID
+mkdir -p tests
+shot=$PWD/tests/status_page.png
+rm -f "$shot"
+run_bounded 90 "$PYTHON3" "$TESTS_SRCDIR/chromium/status_cdp.py" \
+	--profile "$WORK/chrome/profile" --url "$(metrics_url a /)" \
+	--screenshot "$shot" --wait-jobs 3 --gap 2.5 --timeout 45 \
+	>"$WORK/report.json" 2>"$WORK/cdp.err"
+rc=$?
+sed 's/^/    /' "$WORK/cdp.err"
+kill_pid "$chromium_pid"
+if [ "$rc" -ne 0 ]; then
+	grep -v 'dbus\|^$' "$WORK/chromium.err" | tail -n 20 | sed 's/^/    [chromium] /'
+	fail "status_cdp.py exited $rc"
+fi
+
+# report EXPR: a Python expression on the report, j.
+report() {
+	json_get "$1" <"$WORK/report.json"
+}
+
+errors=$(report '"\n".join(j["errors"])')
+[ -z "$errors" ] || defect "the page logged errors: $errors"
+for job in $JOBS; do
+	[ "$(report "[r['job'] for r in j['reads'][0]].count('$job')")" = 1 ] ||
+		defect "the table does not show $job: $(report 'j["reads"][0]')"
+	report "j['legend']" | grep -q "\"$job " ||
+		defect "the legend does not show $job: $(report 'j["legend"]')"
+done
+
+# column TITLE: its index in the table.
+column() {
+	report "j['headers'].index('$1')"
+}
+# moved JOB TITLE: JOB's figure in that column differs between the reads.
+moved() {
+	local c a b
+	c=$(column "$2") || { defect "no column '$2': $(report 'j["headers"]')"; return; }
+	a=$(report "[r['cells'][$c] for r in j['reads'][0] if r['job'] == '$1']")
+	b=$(report "[r['cells'][$c] for r in j['reads'][1] if r['job'] == '$1']")
+	if [ "$a" = "[]" ] || [ "$a" = "$b" ] || [ "$a" = '["0"]' ]; then
+		defect "$1's $2 did not move: $a, then $b"
+	else
+		note "$1's $2 moved: $a, then $b"
+	fi
+}
+moved push "msg/s out"
+moved recv1 "msg/s in"
+moved recv2 "msg/s in"
+
+points=$(report 'j["points"]')
+pixels=$(report 'j["colored_pixels"]')
+if ! is_uint "$points" || [ "$points" -lt 3 ] || ! is_uint "$pixels" || [ "$pixels" -lt 50 ]; then
+	defect "the chart has $points points and $pixels coloured pixels"
+else
+	note "the chart: $points points, $pixels coloured pixels"
+fi
+live=$(report 'j["live"]')
+[ "$live" = "live, every second" ] || defect "the page says '$live'"
+
+[ "$(head -c 8 "$shot" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+	defect "no PNG screenshot in $shot"
+note "screenshot: $shot"
+
+stop_daemon a
+finish

@@ -12,6 +12,7 @@
 #include "http_status.h"
 #include "job.h"
 #include "json.h"
+#include "metrics_process.h"
 
 /* The page loads nothing from elsewhere; a policy allowing only itself
  * makes any such load fail in the browser's console instead of quietly
@@ -33,16 +34,6 @@ static const enum counter http_status_counters[] = {
 };
 #define HTTP_STATUS_NCOUNTERS \
 	(sizeof(http_status_counters) / sizeof(http_status_counters[0]))
-
-/* Taken as the program loads, before main(): the daemon's start, for its
- * uptime, without a call from the daemon's setup. */
-static struct timespec	http_status_started;
-
-__attribute__((constructor)) static void
-http_status_init(void)
-{
-	clock_gettime(CLOCK_MONOTONIC, &http_status_started);
-}
 
 static double
 http_status_seconds(const struct timespec *ts)
@@ -114,17 +105,15 @@ http_status_job(struct evbuffer *b, struct job *j)
 static void
 http_status_render(struct evbuffer *b)
 {
-	struct timespec	 mono, now;
+	struct timespec	 now;
 	struct job	*j;
 	const char	*sep = "";
 
-	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &now);
 	evbuffer_add_printf(b, "{\"version\":");
 	json_string(b, PACKAGE_VERSION);
 	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"time\":%.3f,\"jobs\":[",
-	    http_status_seconds(&mono) -
-	    http_status_seconds(&http_status_started),
+	    http_status_seconds(&now) - metrics_process_started(),
 	    http_status_seconds(&now));
 	job_list_lock();
 	TAILQ_FOREACH(j, job_list(), entry) {

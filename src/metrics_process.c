@@ -25,6 +25,12 @@ metrics_process_init(void)
 	clock_gettime(CLOCK_REALTIME, &started);
 }
 
+double
+metrics_process_started(void)
+{
+	return (double)started.tv_sec + (double)started.tv_nsec / 1e9;
+}
+
 void
 metrics_count_request(int ok)
 {

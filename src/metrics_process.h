@@ -13,6 +13,8 @@ void	metrics_family(struct evbuffer *, const char *name, const char *type,
 	    const char *help);
 /* Notes the daemon's start time; once, at start. */
 void	metrics_process_init(void);
+/* That time, in seconds since the epoch. */
+double	metrics_process_started(void);
 /* Control requests by result, counted by the main loop. */
 void	metrics_count_request(int ok);
 void	metrics_process_render(struct evbuffer *);

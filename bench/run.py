@@ -17,6 +17,11 @@ killed by PID and waited for -- before the next one starts:
 Cases: yo1 ("yo", 1 connection), kib1 (1024 bytes, 1 connection), yo100
 ("yo", 100 connections) and yo10k ("yo", 5000 client connections to 5000
 server connections, 10,000 sockets in the daemon of the wsbench system).
+With permessage-deflate, run by wsbench and wsbench-2d only: yo1z (the
+push job --deflate, the recv job offering context takeover, so push
+compresses every copy) and yo1zn (the recv job offering
+server_no_context_takeover, so push sends one precompressed frame); the
+report compares them with yo1: rate and CPU time per message.
 
 Once every connection is up, the driver waits --warmup seconds, then
 takes --samples + 1 readings --duration seconds apart of the receiving
@@ -59,7 +64,13 @@ CASES = {
     "kib1": (["--size", "1024"], 1),
     "yo100": (["--msg", "yo"], 100),
     "yo10k": (["--msg", "yo"], 5000),
+    "yo1z": (["--msg", "yo"], 1),
+    "yo1zn": (["--msg", "yo"], 1),
 }
+# The deflate cases: what the recv job offers (the push job has --deflate).
+DEFLATE = {"yo1z": "client_max_window_bits",
+           "yo1zn": "server_no_context_takeover"}
+DEFLATE_SYSTEMS = ("wsbench", "wsbench-2d")
 PEER_MAX_CONNECTIONS = 100
 UP_TIMEOUT = 30          # seconds for every connection of a system
 START_TIMEOUT = 15       # seconds for a daemon or a server to listen
@@ -296,15 +307,18 @@ class Daemon:
 def start_push_job(env, daemon, case):
     """Starts the push job on a port the system picks; returns the port."""
     msg_args, _ = CASES[case]
+    if case in DEFLATE:
+        msg_args = msg_args + ["--deflate"]
     out = env.ctl(daemon.sock, "start", "push", *msg_args, "--port", "0",
                   "--name", "push")
     # "started push: push 127.0.0.1:PORT"
     return int(out.split()[-1].rsplit(":", 1)[1])
 
 
-def start_recv_job(env, setup, daemon, port, conns):
+def start_recv_job(env, setup, daemon, port, conns, offer=None):
+    deflate = ["--deflate-offer", offer] if offer is not None else []
     env.ctl(daemon.sock, "start", "recv", "ws://127.0.0.1:%d/" % port,
-            "--connections", str(conns), "--name", "recv")
+            "--connections", str(conns), "--name", "recv", *deflate)
     wait_until("%d recv connections" % conns,
                lambda: env.stats(daemon.sock, "recv")["connections"]
                == conns, UP_TIMEOUT, setup)
@@ -348,7 +362,8 @@ def start_ceiling(env, setup, case):
 def start_wsbench(env, setup, case):
     daemon = Daemon(env, setup, "wsbenchd")
     port = start_push_job(env, daemon, case)
-    start_recv_job(env, setup, daemon, port, CASES[case][1])
+    start_recv_job(env, setup, daemon, port, CASES[case][1],
+                   DEFLATE.get(case))
     return ctl_reader(env, daemon), daemon
 
 
@@ -356,7 +371,8 @@ def start_wsbench_2d(env, setup, case):
     pusher = Daemon(env, setup, "wsbenchd-push")
     receiver = Daemon(env, setup, "wsbenchd-recv")
     port = start_push_job(env, pusher, case)
-    start_recv_job(env, setup, receiver, port, CASES[case][1])
+    start_recv_job(env, setup, receiver, port, CASES[case][1],
+                   DEFLATE.get(case))
     return ctl_reader(env, receiver), None
 
 
@@ -546,6 +562,9 @@ def run_system(env, case, system):
     but for Interrupted."""
     setup = Setup(env.workdir, "%s-%s" % (case, system))
     try:
+        if case in DEFLATE and system not in DEFLATE_SYSTEMS:
+            raise Skip("permessage-deflate cases run %s only"
+                       % " and ".join(DEFLATE_SYSTEMS))
         read, daemon = STARTERS[system](env, setup, case)
         result = summarize(measure(env.opts, setup, read), setup)
         if system == "wsbench" and case == "yo10k":
@@ -587,6 +606,12 @@ def add_ratios(results):
             if r["status"] == "ok":
                 r["x_ceiling"] = ratio(r["messages_per_s"], ceiling)
                 r["x_best_peer"] = ratio(r["messages_per_s"], peer)
+            if r["status"] == "ok" and case in DEFLATE:
+                # What compression costs: against the same system on yo1.
+                r["x_plain"] = ratio(r["messages_per_s"],
+                                     rate(results, "yo1", system))
+                r["cpu_x_plain"] = ratio(r["cpu_s_per_million"], rate(
+                    results, "yo1", system, "cpu_s_per_million"))
 
 
 def probe(results, key):
@@ -679,6 +704,19 @@ def print_probe(results):
                               probe(results, "metrics_latency_ms")))
 
 
+def print_deflate(results):
+    rows = [(case, system, r) for case, systems in results.items()
+            if case in DEFLATE for system, r in systems.items()
+            if r["status"] == "ok"]
+    if not rows:
+        return
+    print("\npermessage-deflate against yo1 (plain), same system:")
+    for case, system, r in rows:
+        print("  %-6s %-11s offer %-27s msgs/s x %s, CPU s/M x %s" % (
+            case, system, DEFLATE[case], fmt(r.get("x_plain"), ".3f"),
+            fmt(r.get("cpu_x_plain"), ".2f")))
+
+
 def print_table(results, goals):
     print("%-6s %-11s %15s %10s %10s %9s %9s %11s" % (
         "case", "system", "msgs/s", "MB/s", "CPU s/M", "RSS MiB",
@@ -688,6 +726,7 @@ def print_table(results, goals):
             print(table_row(case, system, r))
     if probe(results, "control_latency_ms"):
         print_probe(results)
+    print_deflate(results)
     print("\ntargets")
     for i, g in enumerate(goals, 1):
         verdict = {True: "PASS", False: "FAIL", None: "N/A "}[g["pass"]]

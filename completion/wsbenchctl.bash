@@ -10,11 +10,11 @@
 _wsbenchctl_commands='start stop list stats watch version help reload set'
 _wsbenchctl_kinds='push recv echo'
 _wsbenchctl_settings='control-mode control-group control-read-group log-level max-message'
-_wsbenchctl_opts_push='--name --max-message --port --bind --msg --size --binary'
-_wsbenchctl_opts_recv='--name --max-message --connections --header --protocol --origin'
-_wsbenchctl_opts_echo='--name --max-message --port --bind'
+_wsbenchctl_opts_push='--name --max-message --port --bind --tls-cert --tls-key --deflate --msg --size --binary'
+_wsbenchctl_opts_recv='--name --max-message --connections --header --protocol --origin --ca --insecure --deflate --deflate-offer'
+_wsbenchctl_opts_echo='--name --max-message --port --bind --tls-cert --tls-key --deflate'
 # Options that take no value; the rest take one (the next word).
-_wsbenchctl_flags='--binary'
+_wsbenchctl_flags='--binary --insecure --deflate'
 # Options that may be given more than once.
 _wsbenchctl_repeatable='--header --protocol'
 
@@ -62,12 +62,17 @@ _wsbenchctl_start()
 	*) return ;;
 	esac
 	# Options already given go, but for the repeatable ones; --msg and
-	# --size exclude each other.
+	# --size, --ca and --insecure, --deflate and --deflate-offer exclude
+	# each other.
 	for w in "$@"; do
 		case " $_wsbenchctl_repeatable " in *" $w "*) continue ;; esac
 		case $w in
 		--msg) skip+=" --size" ;;
 		--size) skip+=" --msg" ;;
+		--ca) skip+=" --insecure" ;;
+		--insecure) skip+=" --ca" ;;
+		--deflate) skip+=" --deflate-offer" ;;
+		--deflate-offer) skip+=" --deflate" ;;
 		esac
 		skip+=" $w"
 	done

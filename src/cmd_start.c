@@ -43,11 +43,14 @@ cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_start_entry = {
 	.name = "start",
 	.usage = "push [--msg TEXT | --size N] [--binary] [--port N] "
-	    "[--bind ADDR] [--name NAME] [--max-message N] | "
+	    "[--bind ADDR] [--tls-cert FILE --tls-key FILE] [--deflate] "
+	    "[--name NAME] [--max-message N] | "
 	    "recv URL [--connections N] [--header 'NAME: VALUE']... "
-	    "[--protocol NAME]... [--origin ORIGIN] [--name NAME] "
+	    "[--protocol NAME]... [--origin ORIGIN] [--ca FILE | --insecure] "
+	    "[--deflate | --deflate-offer PARAMS] [--name NAME] "
 	    "[--max-message N] | "
-	    "echo [--port N] [--bind ADDR] [--name NAME] [--max-message N]",
+	    "echo [--port N] [--bind ADDR] [--tls-cert FILE --tls-key FILE] "
+	    "[--deflate] [--name NAME] [--max-message N]",
 	.flags = 0,
 	.exec = cmd_start_exec,
 };

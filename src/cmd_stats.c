@@ -10,6 +10,7 @@
 #include "job.h"
 #include "json.h"
 #include "loop.h"
+#include "tls.h"
 
 static const struct args_opt cmd_stats_opts[] = {
 	{ "-j", 0 },
@@ -155,6 +156,19 @@ cmd_stats_text_more(struct cmd_ctx *ctx, const struct counter_totals *t)
 	}
 }
 
+/* Payload bytes per wire byte: over 1 where compression pays, a little
+ * under for plain frames (their headers). */
+static void
+cmd_stats_text_ratio(struct cmd_ctx *ctx, const char *key, uint64_t payload,
+    uint64_t wire)
+{
+	if (wire == 0)
+		cmd_print(ctx, "%-30s %s", key, "none");
+	else
+		cmd_print(ctx, "%-30s %.2f", key, (double)payload /
+		    (double)wire);
+}
+
 static void
 cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 {
@@ -167,6 +181,8 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
 	cmd_print(ctx, "%-30s %s", "state", job_state_name(j->state));
 	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
+	if (recv_insecure(j))
+		cmd_print(ctx, "%-30s %s", "tls_verify", "OFF (--insecure)");
 	counter_totals(j->slots, loop_nworkers(), &t);
 	for (c = 0; c < CTR_COUNT; c++) {
 		cmd_print(ctx, "%-30s %llu", counter_info[c].name,
@@ -178,6 +194,10 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 		cmd_print(ctx, "%-30s %llu", key,
 		    (unsigned long long)j->rate[c]);
 	}
+	cmd_stats_text_ratio(ctx, "compression_received",
+	    t.v[CTR_payload_bytes_received], t.v[CTR_bytes_received]);
+	cmd_stats_text_ratio(ctx, "compression_sent",
+	    t.v[CTR_payload_bytes_sent], t.v[CTR_bytes_sent]);
 	cmd_stats_text_more(ctx, &t);
 	job_notes_get(j, &n);
 	cmd_print(ctx, "%-30s %s", "last_error",

@@ -13,22 +13,28 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "conn.h"
 #include "counters.h"
-#include "histogram.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "tls.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 #include "ws_handshake.h"
 #include "ws_reader.h"
+#include "ws_utf8.h"
 
 #define CONN_IO_MAX	(256 * 1024)	/* largest single read or write */
 #define CONN_PEEK_VECS	16
 #define CONN_OUTPUT_MAX	(1024 * 1024)	/* stop reading above this */
+#define CONN_INFLATE_BUF (64 * 1024)	/* inflated bytes per callback */
 
 enum conn_state {
 	CONN_CONNECTING,	/* client: TCP connect under way */
@@ -58,10 +64,28 @@ struct conn {
 	const struct ws_client_opts *copts;	/* client side */
 	int			 free_when_flushed;
 	int			 read_paused;	/* output over CONN_OUTPUT_MAX */
+	int			 tls;		/* reads stay on the bufferevent */
 	uint64_t		 written;
 	uint64_t		 control_queued;
 	uint64_t		 started_us;	/* connect begun or socket taken */
+	int			 deflate_allowed; /* server: may agree to it */
+	struct conn_deflate	*z;		/* permessage-deflate agreed */
 };
+
+/* A connection's permessage-deflate state, made when it is agreed; the
+ * compressor only once something is to be sent. */
+struct conn_deflate {
+	struct ws_deflate_params agreed;
+	struct ws_inflate	 in;
+	struct ws_deflate	 out;
+	int			 out_ready;
+	int			 opcode;	/* of the message inflating */
+	uint64_t		 len;		/* its inflated bytes so far */
+	uint32_t		 utf8;		/* and their UTF-8 state */
+};
+
+/* Inflated bytes are handed on from here, before the next are made. */
+static __thread uint8_t	conn_inflate_buf[CONN_INFLATE_BUF];
 
 /* Every connection of this worker, so a stopping job can find its own. */
 static __thread LIST_HEAD(, conn) conns_here;
@@ -125,9 +149,33 @@ conn_timer_set(struct conn *c, int seconds)
 	evtimer_add(c->timer, &tv);
 }
 
+/* With TLS, a peer that drops TCP without a close_notify is lost, not
+ * broken: many do. */
+static struct bufferevent *
+conn_bev_new(struct event_base *base, int fd, const struct tls *tls,
+    enum ws_role role)
+{
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	if (tls == NULL)
+		return bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if ((ssl = tls_ssl_new(tls)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, fd, ssl,
+	    role == WS_ROLE_CLIENT ? BUFFEREVENT_SSL_CONNECTING :
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
 static struct conn *
-conn_new(struct job *j, struct loop *l, int fd, enum ws_role role,
-    const struct conn_ops *ops, void *priv)
+conn_new(struct job *j, struct loop *l, int fd, const struct tls *tls,
+    enum ws_role role, const struct conn_ops *ops, void *priv)
 {
 	struct event_base	*base = loop_base(l);
 	struct conn		*c;
@@ -136,7 +184,8 @@ conn_new(struct job *j, struct loop *l, int fd, enum ws_role role,
 		log_warn("%s: calloc", __func__);
 		return NULL;
 	}
-	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = conn_bev_new(base, fd, tls, role);
+	c->tls = tls != NULL;
 	c->timer = evtimer_new(base, conn_timer_cb, c);
 	if (c->bev == NULL || c->timer == NULL) {
 		log_warnx("%s: out of memory", __func__);
@@ -180,13 +229,13 @@ conn_nodelay(int fd)
 }
 
 struct conn *
-conn_accept(struct job *j, struct loop *l, int fd, const struct conn_ops *ops,
-    void *priv)
+conn_accept(struct job *j, struct loop *l, int fd, const struct tls *tls,
+    const struct conn_ops *ops, void *priv)
 {
 	struct conn	*c;
 
 	conn_nodelay(fd);
-	if ((c = conn_new(j, l, fd, WS_ROLE_SERVER, ops, priv)) == NULL) {
+	if ((c = conn_new(j, l, fd, tls, WS_ROLE_SERVER, ops, priv)) == NULL) {
 		evutil_closesocket(fd);
 		return NULL;
 	}
@@ -196,14 +245,14 @@ conn_accept(struct job *j, struct loop *l, int fd, const struct conn_ops *ops,
 
 struct conn *
 conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
-    socklen_t salen, const struct ws_client_opts *copts,
+    socklen_t salen, const struct tls *tls, const struct ws_client_opts *copts,
     const struct conn_ops *ops, void *priv)
 {
 	char		 req[WS_HANDSHAKE_MAX];
 	size_t		 len;
 	struct conn	*c;
 
-	if ((c = conn_new(j, l, -1, WS_ROLE_CLIENT, ops, priv)) == NULL)
+	if ((c = conn_new(j, l, -1, tls, WS_ROLE_CLIENT, ops, priv)) == NULL)
 		return NULL;
 	c->state = CONN_CONNECTING;
 	c->copts = copts;
@@ -377,18 +426,127 @@ static const struct ws_reader_ops conn_reader_ops_messages = {
 	.control = on_control,
 };
 
-/* Messages are counted once a feed, from the reader's own count. */
+/* Inflated bytes: counted, checked as UTF-8 if text, handed on. */
+static void
+on_inflated(void *arg, const uint8_t *p, size_t n)
+{
+	struct conn		*c = arg;
+	struct conn_deflate	*z = c->z;
+
+	if (c->reader.fail != 0)
+		return;
+	counter_add(c->slot, CTR_payload_bytes_received, n);
+	z->len += n;
+	if (z->opcode == WS_OP_TEXT &&
+	    (z->utf8 = ws_utf8_feed(z->utf8, p, n)) == WS_UTF8_REJECT) {
+		c->reader.fail = WS_CLOSE_BAD_DATA;
+		return;
+	}
+	if (c->ops->data != NULL && !c->close_sent)
+		c->ops->data(c, z->opcode, p, n);
+}
+
+static void
+conn_inflate(struct conn *c, int opcode, const uint8_t *p, size_t n, int fin)
+{
+	int	code;
+
+	c->z->opcode = opcode;
+	code = ws_inflate_feed(&c->z->in, p, n, fin, conn_inflate_buf,
+	    sizeof(conn_inflate_buf), on_inflated, c);
+	if (code != 0 && c->reader.fail == 0)
+		c->reader.fail = code;
+}
+
+/* With deflate agreed, compressed messages are inflated on their way. */
+static void
+on_data_deflate(void *arg, int opcode, const uint8_t *p, size_t n)
+{
+	struct conn	*c = arg;
+
+	if (c->reader.msg_compressed)
+		conn_inflate(c, opcode, p, n, 0);
+	else if (c->ops->data != NULL)
+		on_data(arg, opcode, p, n);
+}
+
+static void
+on_message_deflate(void *arg, int opcode, uint64_t len)
+{
+	struct conn		*c = arg;
+	struct conn_deflate	*z = c->z;
+
+	if (c->reader.msg_compressed) {
+		conn_inflate(c, opcode, NULL, 0, 1);
+		if (c->reader.fail == 0 && opcode == WS_OP_TEXT &&
+		    z->utf8 != WS_UTF8_ACCEPT)
+			c->reader.fail = WS_CLOSE_BAD_DATA;
+		len = z->len;
+		z->len = 0;
+		z->utf8 = WS_UTF8_ACCEPT;
+		if (c->reader.fail != 0)
+			return;
+	}
+	if (c->ops->message != NULL)
+		on_message(arg, opcode, len);
+}
+
+static const struct ws_reader_ops conn_reader_ops_deflate = {
+	.data = on_data_deflate,
+	.message = on_message_deflate,
+	.control = on_control,
+};
+
+/*
+ * Messages and their payload bytes are counted once a feed, from the
+ * reader's own counts (compressed ones are counted as they inflate).
+ */
 static int
 conn_feed(struct conn *c, uint8_t *p, size_t n)
 {
 	uint64_t	before = c->reader.messages;
+	uint64_t	payload = c->reader.payload;
 	int		code;
 
-	code = ws_reader_feed(&c->reader, p, n, c->ops->message != NULL ?
+	code = ws_reader_feed(&c->reader, p, n, c->z != NULL ?
+	    &conn_reader_ops_deflate : c->ops->message != NULL ?
 	    &conn_reader_ops_messages : &conn_reader_ops, c);
 	counter_add(c->slot, CTR_messages_received,
 	    c->reader.messages - before);
+	counter_add(c->slot, CTR_payload_bytes_received,
+	    c->reader.payload - payload);
 	return code;
+}
+
+/* Agrees to permessage-deflate as p says, for the rest of the connection. */
+static int
+conn_deflate_start(struct conn *c, const struct ws_deflate_params *p)
+{
+	struct conn_deflate	*z;
+
+	if ((z = calloc(1, sizeof(*z))) == NULL) {
+		log_warn("%s: calloc", __func__);
+		return -1;
+	}
+	if (ws_inflate_init(&z->in, c->job->max_message) == -1) {
+		log_warnx("%s: inflateInit2 failed", __func__);
+		free(z);
+		return -1;
+	}
+	z->agreed = *p;
+	z->utf8 = WS_UTF8_ACCEPT;
+	c->z = z;
+	c->reader.deflate = 1;
+	return 0;
+}
+
+static void
+conn_deflate_free(struct conn_deflate *z)
+{
+	ws_inflate_end(&z->in);
+	if (z->out_ready)
+		ws_deflate_end(&z->out);
+	free(z);
 }
 
 /* Feeds the input to the frame reader chunk by chunk, without copying. */
@@ -454,7 +612,7 @@ static int
 conn_handshake_server(struct conn *c, struct evbuffer *in)
 {
 	struct ws_request	 req;
-	char			 resp[256];
+	char			 resp[256 + WS_DEFLATE_PARAMS_MAX];
 	const char		*reason = NULL;
 	size_t			 len = evbuffer_get_length(in);
 	int			 rc;
@@ -469,7 +627,18 @@ conn_handshake_server(struct conn *c, struct evbuffer *in)
 		conn_reject(c, rc, reason);
 		return -1;
 	}
-	len = ws_response_accept_build(resp, sizeof(resp), req.key);
+	if (!c->deflate_allowed)
+		req.deflate.on = 0;
+	if (req.deflate.on && conn_deflate_start(c, &req.deflate) == -1) {
+		conn_reject(c, 500, "out of memory");
+		return -1;
+	}
+	len = ws_response_accept_build(resp, sizeof(resp), req.key,
+	    req.deflate.on ? &req.deflate : NULL);
+	if (len == 0) {
+		conn_reject(c, 500, "cannot build the response");
+		return -1;
+	}
 	evbuffer_drain(in, req.head_len);
 	bufferevent_write(c->bev, resp, len);
 	conn_opened(c);
@@ -480,20 +649,26 @@ conn_handshake_server(struct conn *c, struct evbuffer *in)
 static int
 conn_handshake_client(struct conn *c, struct evbuffer *in)
 {
-	const char	*reason = NULL;
-	size_t		 len = evbuffer_get_length(in), head_len = 0;
-	int		 rc, protocol;
+	struct ws_deflate_params deflate;
+	const char		*reason = NULL;
+	size_t			 len = evbuffer_get_length(in), head_len = 0;
+	int			 rc, protocol;
 
 	if (len > WS_HANDSHAKE_MAX)
 		len = WS_HANDSHAKE_MAX;
 	rc = ws_response_parse((char *)evbuffer_pullup(in, (ssize_t)len), len,
-	    c->key, c->copts, &head_len, &protocol, &reason);
+	    c->key, c->copts, &head_len, &protocol, &deflate, &reason);
 	if (rc == WS_HS_MORE)
 		return -1;
 	if (rc != 0) {
 		conn_error(c, rc == WS_HS_BAD_STATUS ? CTR_errors_bad_status :
 		    rc == WS_HS_BAD_ACCEPT ? CTR_errors_bad_accept :
 		    CTR_errors_handshake, "handshake failed: %s", reason);
+		conn_free(c);
+		return -1;
+	}
+	if (deflate.on && conn_deflate_start(c, &deflate) == -1) {
+		conn_error(c, CTR_errors_handshake, "out of memory");
 		conn_free(c);
 		return -1;
 	}
@@ -506,7 +681,8 @@ conn_handshake_client(struct conn *c, struct evbuffer *in)
  * Past the handshake, reading the socket directly into the loop's large
  * buffer beats evbuffer_read(), which takes at most 4096 bytes a call in
  * libevent 2.1; the frame reader keeps the partial-frame state between
- * reads, so nothing is copied.
+ * reads, so nothing is copied.  A TLS connection keeps reading through its
+ * bufferevent, which decrypts.
  */
 static int
 conn_raw_start(struct conn *c)
@@ -560,7 +736,8 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 			return;
 	}
 	code = conn_read_frames(c, in);
-	if (code == 0 && c->state == CONN_OPEN && conn_raw_start(c) == -1)
+	if (code == 0 && c->state == CONN_OPEN && !c->tls &&
+	    conn_raw_start(c) == -1)
 		return;
 	conn_after_frames(c, code);
 }
@@ -599,6 +776,29 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 		c->ops->writable(c);
 }
 
+/*
+ * A TLS failure: OpenSSL recorded an error, or the connection ended
+ * within the TLS handshake.  Before the handshake began it is TCP's.
+ */
+static int
+conn_tls_failed(struct conn *c)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(c->bev);
+	unsigned long	 e, err = 0;
+	char		 why[JOB_ERROR_MAX];
+
+	/* The oldest OpenSSL error is the cause; libevent 2.1.12 also keeps
+	 * SSL_get_error()'s code there, which names no library. */
+	while ((e = bufferevent_get_openssl_error(c->bev)) != 0)
+		if (ERR_GET_LIB(e) != 0)
+			err = e;
+	if (SSL_in_before(ssl) || (err == 0 && SSL_is_init_finished(ssl)))
+		return 0;
+	conn_error(c, tls_failure(ssl, err, why, sizeof(why)), "%s", why);
+	conn_free(c);
+	return 1;
+}
+
 static void
 conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -606,10 +806,13 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		/* With TLS: once its handshake is done. */
 		conn_nodelay(bufferevent_getfd(c->bev));
 		c->state = CONN_HANDSHAKE;
 		return;
 	}
+	if (c->tls && conn_tls_failed(c))
+		return;
 	conn_lost(c, (what & BEV_EVENT_ERROR) ? EVUTIL_SOCKET_ERROR() : 0);
 }
 
@@ -670,6 +873,8 @@ conn_free(struct conn *c)
 	if (c->ops->closed != NULL)
 		c->ops->closed(c, c->error != 0);
 	LIST_REMOVE(c, entry);
+	if (c->z != NULL)
+		conn_deflate_free(c->z);
 	if (c->rev != NULL)
 		event_free(c->rev);
 	bufferevent_free(c->bev);
@@ -712,4 +917,39 @@ uint64_t
 conn_control_queued(const struct conn *c)
 {
 	return c->control_queued;
+}
+
+void
+conn_allow_deflate(struct conn *c)
+{
+	c->deflate_allowed = 1;
+}
+
+const struct ws_deflate_params *
+conn_deflate_agreed(const struct conn *c)
+{
+	return c->z != NULL ? &c->z->agreed : NULL;
+}
+
+struct ws_deflate *
+conn_deflater(struct conn *c)
+{
+	struct conn_deflate	*z = c->z;
+	int			 server = c->role == WS_ROLE_SERVER;
+
+	if (z == NULL)
+		return NULL;
+	if (!z->out_ready) {
+		if (ws_deflate_init(&z->out, server ?
+		    z->agreed.server_max_window_bits :
+		    z->agreed.client_max_window_bits, server ?
+		    z->agreed.server_no_context_takeover :
+		    z->agreed.client_no_context_takeover) == -1) {
+			log_warnx("job %s: cannot set up a compressor",
+			    c->job->name);
+			return NULL;
+		}
+		z->out_ready = 1;
+	}
+	return &z->out;
 }

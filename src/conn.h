@@ -16,7 +16,10 @@ struct conn;
 struct evbuffer;
 struct job;
 struct loop;
+struct tls;
 struct ws_client_opts;
+struct ws_deflate;
+struct ws_deflate_params;
 
 #define CONN_HANDSHAKE_TIMEOUT	10	/* seconds to connect and upgrade */
 #define CONN_CLOSE_TIMEOUT	2	/* seconds to finish a close */
@@ -38,14 +41,16 @@ struct conn_ops {
 	void	(*message)(struct conn *, int opcode, uint64_t len);
 };
 
-/* Server side: takes over an accepted socket. */
+/* Server side: takes over an accepted socket, speaking TLS over it unless
+ * tls is NULL. */
 struct conn	*conn_accept(struct job *, struct loop *, int fd,
-		    const struct conn_ops *, void *priv);
-/* Client side: connects to sa and upgrades as copts says; copts must
- * outlive the connection (the job holds it). */
+		    const struct tls *, const struct conn_ops *, void *priv);
+/* Client side: connects to sa, through TLS unless tls is NULL, and
+ * upgrades as copts says; copts must outlive the connection (the job holds
+ * it). */
 struct conn	*conn_connect(struct job *, struct loop *,
 		    const struct sockaddr *sa, socklen_t salen,
-		    const struct ws_client_opts *copts,
+		    const struct tls *, const struct ws_client_opts *copts,
 		    const struct conn_ops *, void *priv);
 /* Starts the closing handshake with code (or drops a connection that is
  * not open yet). */
@@ -63,5 +68,16 @@ void		 conn_set_lowmark(struct conn *, size_t);
  * frames the connection queued itself (pongs, close). */
 uint64_t	 conn_written(const struct conn *);
 uint64_t	 conn_control_queued(const struct conn *);
+
+/*
+ * permessage-deflate.  A server connection agrees to a client's offer only
+ * when allowed, right after conn_accept(); a client offers what its copts
+ * say.  Once open: what was agreed (NULL: no deflate), and the compressor
+ * for the messages we send, set up as agreed on first use (NULL: no
+ * deflate, or no memory).  Sent compressed frames carry RSV1 on the first.
+ */
+void		 conn_allow_deflate(struct conn *);
+const struct ws_deflate_params *conn_deflate_agreed(const struct conn *);
+struct ws_deflate *conn_deflater(struct conn *);
 
 #endif

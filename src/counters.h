@@ -27,6 +27,12 @@
 	    NULL, "Bytes received on WebSocket connections, as on the wire.")\
 	X(bytes_sent, "wsbench_bytes_sent_total", "counter", NULL,	\
 	    "Bytes sent on WebSocket connections, as on the wire.")	\
+	X(payload_bytes_received, "wsbench_payload_bytes_received_total",\
+	    "counter", NULL, "Payload bytes of WebSocket messages "	\
+	    "received, before compression.")				\
+	X(payload_bytes_sent, "wsbench_payload_bytes_sent_total",	\
+	    "counter", NULL, "Payload bytes of WebSocket messages sent, "\
+	    "before compression.")					\
 	X(connection_errors, NULL, "counter", NULL,			\
 	    "Connections that failed, all reasons.")			\
 	X(errors_refused, CTR_ERRORS_METRIC, "counter", "refused",	\
@@ -42,6 +48,10 @@
 	X(errors_protocol, CTR_ERRORS_METRIC, "counter", "protocol",	\
 	    CTR_ERRORS_HELP)						\
 	X(errors_lost, CTR_ERRORS_METRIC, "counter", "lost",		\
+	    CTR_ERRORS_HELP)						\
+	X(errors_tls_handshake, CTR_ERRORS_METRIC, "counter",		\
+	    "tls_handshake", CTR_ERRORS_HELP)				\
+	X(errors_tls_verify, CTR_ERRORS_METRIC, "counter", "tls_verify",\
 	    CTR_ERRORS_HELP)						\
 	X(reconnects, "wsbench_reconnects_total", "counter", NULL,	\
 	    "Connection attempts made after a lost connection.")	\

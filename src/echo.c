@@ -5,7 +5,9 @@
  * arrives (the reader hands it out in pieces, from a buffer that is reused)
  * and then moved, not copied, into the output behind its header.  A client
  * that sends faster than it reads has its input paused by the connection
- * once the output passes its bound, so memory stays bounded.
+ * once the output passes its bound, so memory stays bounded.  With
+ * permessage-deflate agreed (--deflate), the message is compressed in
+ * place in that buffer before it goes out.
  */
 #include "config.h"
 
@@ -19,13 +21,17 @@
 #include "job.h"
 #include "loop.h"
 #include "server.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 
 enum {
 	ECHO_OPT_NAME = JOB_OPT_NAME,
 	ECHO_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
 	ECHO_OPT_PORT = SERVER_OPT_PORT,
-	ECHO_OPT_BIND = SERVER_OPT_BIND
+	ECHO_OPT_BIND = SERVER_OPT_BIND,
+	ECHO_OPT_TLS_CERT = SERVER_OPT_TLS_CERT,
+	ECHO_OPT_TLS_KEY = SERVER_OPT_TLS_KEY,
+	ECHO_OPT_DEFLATE = SERVER_OPT_DEFLATE
 };
 
 static const struct args_opt echo_opts[] = {
@@ -33,11 +39,15 @@ static const struct args_opt echo_opts[] = {
 	[ECHO_OPT_MAX_MESSAGE] = { "--max-message", 1 },
 	[ECHO_OPT_PORT] =	{ "--port", 1 },
 	[ECHO_OPT_BIND] =	{ "--bind", 1 },
+	[ECHO_OPT_TLS_CERT] =	{ "--tls-cert", 1 },
+	[ECHO_OPT_TLS_KEY] =	{ "--tls-key", 1 },
+	[ECHO_OPT_DEFLATE] =	{ "--deflate", 0 },
 	{ NULL, 0 }
 };
 
 struct echo {
 	struct server	srv;		/* first, as server.h says */
+	int		deflate;	/* --deflate */
 };
 
 static void
@@ -49,20 +59,58 @@ echo_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 	evbuffer_add(msg, p, n);
 }
 
+/*
+ * Replaces the len bytes in msg with their compressed form, written into
+ * space reserved behind them.  The reservation may move the message
+ * (never split it), so it is pulled up again after.
+ */
+static int
+echo_compress(struct conn *c, struct evbuffer *msg, size_t len)
+{
+	struct ws_deflate	*d;
+	struct evbuffer_iovec	 v;
+	const uint8_t		*in = (const uint8_t *)"";
+	long			 n;
+
+	if ((d = conn_deflater(c)) == NULL)
+		return -1;
+	if ((len > 0 && evbuffer_pullup(msg, (ssize_t)len) == NULL) ||
+	    evbuffer_reserve_space(msg, (ssize_t)ws_deflate_bound(len), &v,
+	    1) != 1)
+		return -1;
+	if (len > 0)
+		in = evbuffer_pullup(msg, (ssize_t)len);
+	if ((n = ws_deflate_feed(d, in, len, 1, v.iov_base, v.iov_len)) < 0)
+		return -1;
+	v.iov_len = (size_t)n;
+	if (evbuffer_commit_space(msg, &v, 1) == -1)
+		return -1;
+	return evbuffer_drain(msg, len);
+}
+
 static void
 echo_message(struct conn *c, int opcode, uint64_t len)
 {
 	struct evbuffer	*msg = conn_priv(c), *out = conn_output(c);
 	uint8_t		 hdr[WS_FRAME_HDR_MAX];
 	size_t		 hlen;
+	int		 deflate = conn_deflate_agreed(c) != NULL;
 
-	hlen = ws_frame_encode_hdr(hdr, 1, opcode, len, NULL);
+	if (deflate && echo_compress(c, msg, (size_t)len) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
+	hlen = ws_frame_encode_hdr(hdr, 1, opcode, evbuffer_get_length(msg),
+	    NULL);
+	if (deflate)
+		hdr[0] |= WS_DEFLATE_HDR_RSV1;
 	if (evbuffer_add(out, hdr, hlen) == -1 ||
 	    evbuffer_add_buffer(out, msg) == -1) {
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
 	counter_add(conn_slot(c), CTR_messages_sent, 1);
+	counter_add(conn_slot(c), CTR_payload_bytes_sent, len);
 }
 
 static void
@@ -82,14 +130,19 @@ static const struct conn_ops echo_conn_ops = {
 static void
 echo_accept(struct job *j, int fd)
 {
+	struct echo	*e = j->priv;
 	struct evbuffer	*msg;
+	struct conn	*c;
 
 	if ((msg = evbuffer_new()) == NULL) {
 		evutil_closesocket(fd);
 		return;
 	}
-	if (conn_accept(j, loop_self(), fd, &echo_conn_ops, msg) == NULL)
+	if ((c = conn_accept(j, loop_self(), fd, e->srv.tls, &echo_conn_ops,
+	    msg)) == NULL)
 		evbuffer_free(msg);
+	else if (e->deflate)
+		conn_allow_deflate(c);
 }
 
 static int
@@ -103,6 +156,7 @@ echo_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = e;
 	e->srv.accept = echo_accept;
+	e->deflate = a->present[ECHO_OPT_DEFLATE];
 	return server_prepare(&e->srv, echo_opts, a, err, errlen);
 }
 
@@ -113,7 +167,7 @@ echo_free(struct job *j)
 
 	if (e == NULL)
 		return;
-	server_job_stop(j);
+	server_job_free(j);
 	free(e);
 }
 

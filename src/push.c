@@ -4,6 +4,13 @@
  * masked, so every copy of the message is the same bytes: the frames are
  * encoded once per job into a burst, and connections add that burst to
  * their output by reference, up to a high watermark.
+ *
+ * With --deflate, a client that asks for server_no_context_takeover gets
+ * a second burst, of the message compressed once per job: without context
+ * every compressed copy is the same bytes too.  With context takeover each
+ * copy is compressed as it is queued, by the connection's own stream,
+ * into chunks of frames under the same watermark; where each chunk ends is
+ * kept, to count the messages written.
  */
 #include "config.h"
 
@@ -23,6 +30,7 @@
 #include "log.h"
 #include "loop.h"
 #include "server.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 #include "ws_utf8.h"
 
@@ -37,12 +45,18 @@
  * 320 million messages a second here.
  */
 #define PUSH_SNDBUF	(256 * 1024)
+/* Chunks of compressed frames in the output not yet counted as written:
+ * more than the watermark lets be queued. */
+#define PUSH_MARKS	8
 
 enum {
 	PUSH_OPT_NAME = JOB_OPT_NAME,
 	PUSH_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
 	PUSH_OPT_PORT = SERVER_OPT_PORT,
 	PUSH_OPT_BIND = SERVER_OPT_BIND,
+	PUSH_OPT_TLS_CERT = SERVER_OPT_TLS_CERT,
+	PUSH_OPT_TLS_KEY = SERVER_OPT_TLS_KEY,
+	PUSH_OPT_DEFLATE = SERVER_OPT_DEFLATE,
 	PUSH_OPT_MSG,
 	PUSH_OPT_SIZE,
 	PUSH_OPT_BINARY
@@ -53,6 +67,9 @@ static const struct args_opt push_opts[] = {
 	[PUSH_OPT_MAX_MESSAGE] = { "--max-message", 1 },
 	[PUSH_OPT_PORT] =	{ "--port", 1 },
 	[PUSH_OPT_BIND] =	{ "--bind", 1 },
+	[PUSH_OPT_TLS_CERT] =	{ "--tls-cert", 1 },
+	[PUSH_OPT_TLS_KEY] =	{ "--tls-key", 1 },
+	[PUSH_OPT_DEFLATE] =	{ "--deflate", 0 },
 	[PUSH_OPT_MSG] =	{ "--msg", 1 },
 	[PUSH_OPT_SIZE] =	{ "--size", 1 },
 	[PUSH_OPT_BINARY] =	{ "--binary", 0 },
@@ -63,6 +80,7 @@ static const struct args_opt push_opts[] = {
 struct push_burst {
 	atomic_int	refs;
 	size_t		frame_len;
+	size_t		payload_len;	/* the message's, uncompressed */
 	size_t		len;
 	uint8_t		data[];
 };
@@ -70,12 +88,30 @@ struct push_burst {
 struct push {
 	struct server		 srv;		/* first, as server.h says */
 	struct push_burst	*burst;
+	struct push_burst	*zburst;	/* compressed; with --deflate */
+	const uint8_t		*payload;	/* the message, in burst */
+	size_t			 size;
+	int			 opcode;
+};
+
+/* Where a chunk of compressed frames ends, and the messages up to it. */
+struct push_mark {
+	uint64_t	end;
+	uint64_t	msgs;
 };
 
 struct push_conn {
+	const struct push	*push;
 	struct push_burst	*burst;
 	uint64_t		 data_start;	/* output bytes before data */
 	uint64_t		 counted;	/* messages counted so far */
+	/* Context takeover: each copy compressed as it is queued. */
+	uint8_t			*zbuf;		/* one compressed copy */
+	size_t			 zcap;
+	uint64_t		 queued;	/* data bytes queued */
+	uint64_t		 queued_msgs;
+	struct push_mark	 marks[PUSH_MARKS];
+	unsigned int		 mark_first, nmarks;
 };
 
 static void
@@ -105,14 +141,19 @@ push_fill_text(uint8_t *p, size_t n)
 		p[i] = (uint8_t)alphabet[i % (sizeof(alphabet) - 1)];
 }
 
+/* Frames of payload[0..size), RSV1 set when it is the compressed form of
+ * a message of payload_len bytes. */
 static struct push_burst *
-push_burst_new(const char *msg, size_t size, int opcode)
+push_burst_new(const uint8_t *payload, size_t size, int opcode, int rsv1,
+    size_t payload_len)
 {
 	uint8_t			 hdr[WS_FRAME_HDR_MAX];
 	struct push_burst	*b;
 	size_t			 hlen, frame_len, count, i;
 
 	hlen = ws_frame_encode_hdr(hdr, 1, opcode, size, NULL);
+	if (rsv1)
+		hdr[0] |= WS_DEFLATE_HDR_RSV1;
 	frame_len = hlen + size;
 	count = PUSH_BURST_MIN / frame_len;
 	if (count == 0)
@@ -121,14 +162,35 @@ push_burst_new(const char *msg, size_t size, int opcode)
 		return NULL;
 	atomic_init(&b->refs, 1);
 	b->frame_len = frame_len;
+	b->payload_len = payload_len;
 	b->len = count * frame_len;
 	memcpy(b->data, hdr, hlen);
-	if (msg != NULL)
-		memcpy(b->data + hlen, msg, size);
-	else
-		push_fill_text(b->data + hlen, size);
+	memcpy(b->data + hlen, payload, size);
 	for (i = 1; i < count; i++)
 		memcpy(b->data + i * frame_len, b->data, frame_len);
+	return b;
+}
+
+/* The message compressed once, with no context, as every copy is when
+ * the client asked for server_no_context_takeover. */
+static struct push_burst *
+push_zburst_new(const struct push *p)
+{
+	struct ws_deflate	 d;
+	struct push_burst	*b = NULL;
+	size_t			 cap = ws_deflate_bound(p->size);
+	uint8_t			*z;
+	long			 n;
+
+	if ((z = malloc(cap)) == NULL)
+		return NULL;
+	if (ws_deflate_init(&d, 0, 1) == 0) {
+		if ((n = ws_deflate_feed(&d, p->payload, p->size, 1, z,
+		    cap)) >= 0)
+			b = push_burst_new(z, (size_t)n, p->opcode, 1, p->size);
+		ws_deflate_end(&d);
+	}
+	free(z);
 	return b;
 }
 
@@ -136,6 +198,7 @@ static int
 push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 {
 	const char	*msg = a->value[PUSH_OPT_MSG];
+	uint8_t		*text = NULL;
 	unsigned long	 size;
 	int		 opcode;
 
@@ -159,11 +222,26 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if ((p->burst = push_burst_new(msg, size, opcode)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	p->opcode = opcode;
+	p->size = size;
+	/* One byte at least: malloc(0) may give NULL. */
+	if (msg == NULL && (text = malloc(size + 1)) != NULL)
+		push_fill_text(text, size);
+	if (msg != NULL || text != NULL)
+		p->burst = push_burst_new(msg != NULL ? (const uint8_t *)msg :
+		    text, size, opcode, 0, size);
+	free(text);
+	if (p->burst == NULL)
+		goto nomem;
+	/* The message, where the burst's first frame holds it. */
+	p->payload = p->burst->data + p->burst->frame_len - size;
+	if (a->present[PUSH_OPT_DEFLATE] &&
+	    (p->zburst = push_zburst_new(p)) == NULL)
+		goto nomem;
 	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -1;
 }
 
 static void	push_accept(struct job *, int);
@@ -184,6 +262,20 @@ push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	return push_message(p, a, err, errlen);
 }
 
+/* Messages in the chunks written whole by now, data bytes in. */
+static uint64_t
+push_marks_written(struct push_conn *pc, uint64_t data)
+{
+	uint64_t	msgs = pc->counted;
+
+	while (pc->nmarks > 0 && pc->marks[pc->mark_first].end <= data) {
+		msgs = pc->marks[pc->mark_first].msgs;
+		pc->mark_first = (pc->mark_first + 1) % PUSH_MARKS;
+		pc->nmarks--;
+	}
+	return msgs;
+}
+
 /* Counts messages from bytes actually written, so the count is exact. */
 static void
 push_count_sent(struct conn *c, struct push_conn *pc)
@@ -196,10 +288,68 @@ push_count_sent(struct conn *c, struct push_conn *pc)
 	 * runs ahead of it. */
 	if (conn_written(c) < start)
 		return;
-	msgs = (conn_written(c) - start) / pc->burst->frame_len;
+	if (pc->zbuf != NULL)
+		msgs = push_marks_written(pc, conn_written(c) - start);
+	else
+		msgs = (conn_written(c) - start) / pc->burst->frame_len;
 	if (msgs > pc->counted) {
 		counter_add(conn_slot(c), CTR_messages_sent, msgs - pc->counted);
+		counter_add(conn_slot(c), CTR_payload_bytes_sent,
+		    (msgs - pc->counted) * pc->burst->payload_len);
 		pc->counted = msgs;
+	}
+}
+
+/* Writes compressed copies into out[0..] until PUSH_BURST_MIN is passed;
+ * returns the bytes written and the copies in *msgs, or 0 on failure. */
+static size_t
+push_chunk(struct ws_deflate *d, struct push_conn *pc, uint8_t *out,
+    uint64_t *msgs)
+{
+	const struct push	*p = pc->push;
+	size_t			 off = 0, hlen;
+	long			 n;
+
+	for (*msgs = 0; off < PUSH_BURST_MIN; (*msgs)++) {
+		n = ws_deflate_feed(d, p->payload, p->size, 1, pc->zbuf,
+		    pc->zcap);
+		if (n < 0)
+			return 0;
+		hlen = ws_frame_encode_hdr(out + off, 1, p->opcode, (size_t)n,
+		    NULL);
+		out[off] |= WS_DEFLATE_HDR_RSV1;
+		memcpy(out + off + hlen, pc->zbuf, (size_t)n);
+		off += hlen + (size_t)n;
+	}
+	return off;
+}
+
+/* Context takeover: chunks compressed as they are queued. */
+static void
+push_fill_compressed(struct conn *c, struct push_conn *pc)
+{
+	struct evbuffer		*out = conn_output(c);
+	struct ws_deflate	*d = conn_deflater(c);
+	struct evbuffer_iovec	 v;
+	struct push_mark	*m;
+	uint64_t		 msgs;
+
+	while (evbuffer_get_length(out) < PUSH_HIGH &&
+	    pc->nmarks < PUSH_MARKS) {
+		/* Room for the last copy to start just under the minimum. */
+		if (d == NULL || evbuffer_reserve_space(out,
+		    (ssize_t)(PUSH_BURST_MIN + WS_FRAME_HDR_MAX + pc->zcap),
+		    &v, 1) != 1 ||
+		    (v.iov_len = push_chunk(d, pc, v.iov_base, &msgs)) == 0 ||
+		    evbuffer_commit_space(out, &v, 1) == -1) {
+			conn_close(c, WS_CLOSE_INTERNAL);
+			return;
+		}
+		pc->queued += v.iov_len;
+		pc->queued_msgs += msgs;
+		m = &pc->marks[(pc->mark_first + pc->nmarks++) % PUSH_MARKS];
+		m->end = pc->queued;
+		m->msgs = pc->queued_msgs;
 	}
 }
 
@@ -209,6 +359,10 @@ push_fill(struct conn *c, struct push_conn *pc)
 	struct evbuffer		*out = conn_output(c);
 	struct push_burst	*b = pc->burst;
 
+	if (pc->zbuf != NULL) {
+		push_fill_compressed(c, pc);
+		return;
+	}
 	while (evbuffer_get_length(out) < PUSH_HIGH) {
 		atomic_fetch_add(&b->refs, 1);
 		if (evbuffer_add_reference(out, b->data, b->len,
@@ -219,11 +373,41 @@ push_fill(struct conn *c, struct push_conn *pc)
 	}
 }
 
+/*
+ * The compressed burst serves a connection whose client asked for no
+ * context, if the message fits the window it allows (so no distance in it
+ * reaches further); any other gets its copies compressed as they go.
+ */
+static int
+push_open_deflate(struct push_conn *pc, const struct ws_deflate_params *a)
+{
+	const struct push	*p = pc->push;
+	int			 bits = a->server_max_window_bits;
+
+	if (bits == 0)
+		bits = WS_DEFLATE_BITS_MAX;
+	if (a->server_no_context_takeover && p->size <= (size_t)1 << bits) {
+		push_burst_unref(pc->burst);
+		pc->burst = p->zburst;
+		atomic_fetch_add(&pc->burst->refs, 1);
+		return 0;
+	}
+	pc->zcap = ws_deflate_bound(p->size);
+	if ((pc->zbuf = malloc(pc->zcap)) == NULL)
+		return -1;
+	return 0;
+}
+
 static void
 push_open(struct conn *c)
 {
-	struct push_conn	*pc = conn_priv(c);
+	struct push_conn		*pc = conn_priv(c);
+	const struct ws_deflate_params	*a = conn_deflate_agreed(c);
 
+	if (a != NULL && push_open_deflate(pc, a) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
 	pc->data_start = conn_written(c) +
 	    evbuffer_get_length(conn_output(c));
 	conn_set_lowmark(c, PUSH_LOW);
@@ -248,6 +432,7 @@ push_closed(struct conn *c, int failed)
 	if (pc->data_start > 0)
 		push_count_sent(c, pc);
 	push_burst_unref(pc->burst);
+	free(pc->zbuf);
 	free(pc);
 }
 
@@ -263,6 +448,7 @@ push_accept(struct job *j, int fd)
 {
 	struct push		*p = j->priv;
 	struct push_conn	*pc;
+	struct conn		*c;
 	int			 sndbuf = PUSH_SNDBUF;
 
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
@@ -273,12 +459,15 @@ push_accept(struct job *j, int fd)
 	    sizeof(sndbuf)) == -1)
 		log_debug("job %s: setsockopt SO_SNDBUF: %s", j->name,
 		    strerror(errno));
+	pc->push = p;
 	pc->burst = p->burst;
 	atomic_fetch_add(&pc->burst->refs, 1);
-	if (conn_accept(j, loop_self(), fd, &push_conn_ops, pc) == NULL) {
+	if ((c = conn_accept(j, loop_self(), fd, p->srv.tls, &push_conn_ops,
+	    pc)) == NULL) {
 		push_burst_unref(pc->burst);
 		free(pc);
-	}
+	} else if (p->zburst != NULL)	/* --deflate */
+		conn_allow_deflate(c);
 }
 
 static void
@@ -288,9 +477,11 @@ push_free(struct job *j)
 
 	if (p == NULL)
 		return;
-	server_job_stop(j);
+	server_job_free(j);
 	if (p->burst != NULL)
 		push_burst_unref(p->burst);
+	if (p->zburst != NULL)
+		push_burst_unref(p->zburst);
 	free(p);
 }
 

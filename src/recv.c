@@ -23,6 +23,8 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "tls.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 #include "ws_handshake.h"
 #include "ws_url.h"
@@ -31,6 +33,8 @@
 #define RECV_BACKOFF_MIN_MS	100
 #define RECV_BACKOFF_MAX_MS	5000
 #define RECV_STABLE_SEC		1	/* open this long: the backoff starts over */
+/* What --deflate offers, as browsers do: context takeover both ways. */
+#define RECV_DEFLATE_OFFER	"client_max_window_bits"
 
 enum {
 	RECV_OPT_NAME = JOB_OPT_NAME,
@@ -38,7 +42,11 @@ enum {
 	RECV_OPT_CONNECTIONS,
 	RECV_OPT_HEADER,
 	RECV_OPT_PROTOCOL,
-	RECV_OPT_ORIGIN
+	RECV_OPT_ORIGIN,
+	RECV_OPT_CA,
+	RECV_OPT_INSECURE,
+	RECV_OPT_DEFLATE,
+	RECV_OPT_DEFLATE_OFFER
 };
 
 static const struct args_opt recv_opts[] = {
@@ -48,6 +56,10 @@ static const struct args_opt recv_opts[] = {
 	[RECV_OPT_HEADER] =		{ "--header", ARGS_MANY },
 	[RECV_OPT_PROTOCOL] =		{ "--protocol", ARGS_MANY },
 	[RECV_OPT_ORIGIN] =		{ "--origin", 1 },
+	[RECV_OPT_CA] =			{ "--ca", 1 },
+	[RECV_OPT_INSECURE] =		{ "--insecure", 0 },
+	[RECV_OPT_DEFLATE] =		{ "--deflate", 0 },
+	[RECV_OPT_DEFLATE_OFFER] =	{ "--deflate-offer", 1 },
 	{ NULL, 0 }
 };
 
@@ -58,6 +70,7 @@ struct recv {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	unsigned long		 connections;
+	struct tls		*tls;		/* wss:// */
 	struct ws_client_opts	 copts;		/* points at what follows */
 	char			*origin;
 	char			*protocols[ARGS_MANY_MAX];
@@ -110,8 +123,26 @@ recv_protocol_check(const char *s)
 	    "!#$%&'*+-.^_`|~)";
 }
 
+/* --deflate offers permessage-deflate; --deflate-offer PARAMS names its
+ * parameters ("" for none). */
+static int
+recv_prepare_deflate(struct recv *r, const struct args *a, char *err,
+    size_t errlen)
+{
+	const char	*offer = a->value[RECV_OPT_DEFLATE_OFFER], *why;
+
+	if (offer == NULL && !a->present[RECV_OPT_DEFLATE])
+		return 0;
+	if (ws_deflate_offer_parse(offer != NULL ? offer : RECV_DEFLATE_OFFER,
+	    &r->copts.deflate, &why) == -1) {
+		snprintf(err, errlen, "--deflate-offer '%s': %s", offer, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* What the upgrade request says besides the URL: --origin, --protocol,
- * --header. */
+ * --header, --deflate. */
 static int
 recv_prepare_handshake(struct recv *r, const struct args *a, char *err,
     size_t errlen)
@@ -132,6 +163,8 @@ recv_prepare_handshake(struct recv *r, const struct args *a, char *err,
 		}
 		r->copts.origin = r->origin;
 	}
+	if (recv_prepare_deflate(r, a, err, errlen) == -1)
+		return -1;
 	r->copts.protocols = (const char *const *)r->protocols;
 	r->copts.headers = (const char *const *)r->headers;
 	if (recv_copy_values(a, RECV_OPT_PROTOCOL, r->protocols,
@@ -139,6 +172,29 @@ recv_prepare_handshake(struct recv *r, const struct args *a, char *err,
 		return -1;
 	return recv_copy_values(a, RECV_OPT_HEADER, r->headers,
 	    &r->copts.nheaders, ws_header_check, err, errlen);
+}
+
+/* wss://: --ca or the system's roots, or --insecure. */
+static int
+recv_prepare_tls(struct recv *r, const struct args *a, char *err,
+    size_t errlen)
+{
+	const char	*ca = a->value[RECV_OPT_CA];
+	int		 insecure = a->present[RECV_OPT_INSECURE];
+
+	if (!r->parsed.tls) {
+		if (ca == NULL && !insecure)
+			return 0;
+		snprintf(err, errlen, "--ca and --insecure are for wss:// "
+		    "URLs");
+		return -1;
+	}
+	if (ca != NULL && insecure) {
+		snprintf(err, errlen, "--ca and --insecure exclude each other");
+		return -1;
+	}
+	r->tls = tls_client_new(r->parsed.host, ca, insecure, err, errlen);
+	return r->tls != NULL ? 0 : -1;
 }
 
 static int
@@ -159,10 +215,8 @@ recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
 		return -1;
 	}
-	if (r->parsed.tls) {
-		snprintf(err, errlen, "wss:// URLs are not supported yet");
+	if (recv_prepare_tls(r, a, err, errlen) == -1)
 		return -1;
-	}
 	snprintf(r->url, sizeof(r->url), "%s", a->pos[0]);
 	if (ws_url_host_header(&r->parsed, r->host, sizeof(r->host)) == -1) {
 		snprintf(err, errlen, "bad URL '%s': host too long", a->pos[0]);
@@ -272,7 +326,7 @@ recv_slot_connect(struct recv_slot *s)
 	/* A failure here has already run recv_closed(), which set a retry. */
 	s->connecting = 1;
 	s->conn = conn_connect(s->job, s->loop, (struct sockaddr *)&r->ss,
-	    r->sslen, &r->copts, &recv_conn_ops, s);
+	    r->sslen, r->tls, &r->copts, &recv_conn_ops, s);
 	s->connecting = 0;
 	if (s->conn == NULL && atomic_load(&s->job->stopping))
 		recv_slot_free(s);
@@ -305,6 +359,9 @@ recv_start(struct job *j, char *err, size_t errlen)
 
 	if (recv_resolve(r, err, errlen) == -1)
 		return -1;
+	if (r->tls != NULL && tls_insecure(r->tls))
+		log_warnx("job %s: --insecure: the server's certificate is "
+		    "not verified", j->name);
 	for (i = 0; i < r->connections; i++) {
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			fatal("%s: calloc", __func__);
@@ -348,7 +405,17 @@ recv_free(struct job *j)
 	for (i = 0; i < r->copts.nheaders; i++)
 		free(r->headers[i]);
 	free(r->origin);
+	tls_free(r->tls);
 	free(r);
+}
+
+int
+recv_insecure(const struct job *j)
+{
+	const struct recv	*r = j->priv;
+
+	return j->kind == &job_kind_recv && r->tls != NULL &&
+	    tls_insecure(r->tls);
 }
 
 static const char *

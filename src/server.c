@@ -14,6 +14,7 @@
 #include "log.h"
 #include "loop.h"
 #include "server.h"
+#include "tls.h"
 #include "ws_frame.h"
 
 struct server_accept {
@@ -21,6 +22,24 @@ struct server_accept {
 	struct job	*job;
 	int		 fd;
 };
+
+/* Loading the certificate and key now makes a bad one a config error. */
+static int
+server_prepare_tls(struct server *srv, const struct args *a, char *err,
+    size_t errlen)
+{
+	const char	*cert = a->value[SERVER_OPT_TLS_CERT];
+	const char	*key = a->value[SERVER_OPT_TLS_KEY];
+
+	if (cert == NULL && key == NULL)
+		return 0;
+	if (cert == NULL || key == NULL) {
+		snprintf(err, errlen, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	srv->tls = tls_server_new(cert, key, err, errlen);
+	return srv->tls != NULL ? 0 : -1;
+}
 
 int
 server_prepare(struct server *srv, const struct args_opt *opts,
@@ -40,7 +59,7 @@ server_prepare(struct server *srv, const struct args_opt *opts,
 	}
 	sockaddr_str((struct sockaddr *)&srv->ss, srv->target,
 	    sizeof(srv->target));
-	return 0;
+	return server_prepare_tls(srv, a, err, errlen);
 }
 
 /* On the worker that will own the connection. */
@@ -113,6 +132,15 @@ server_job_stop(struct job *j)
 		listener_free(srv->listener);
 		srv->listener = NULL;
 	}
+}
+
+void
+server_job_free(struct job *j)
+{
+	struct server	*srv = j->priv;
+
+	server_job_stop(j);
+	tls_free(srv->tls);
 }
 
 const char *

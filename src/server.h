@@ -1,7 +1,7 @@
 /*
- * What the server kinds (push, echo) share: --port and --bind, a listening
- * socket on the main loop, and accepted sockets handed round-robin to the
- * worker loops, where the kind makes them connections.
+ * What the server kinds (push, echo) share: --port, --bind and TLS, a
+ * listening socket on the main loop, and accepted sockets handed
+ * round-robin to the worker loops, where the kind makes them connections.
  */
 #ifndef SERVER_H
 #define SERVER_H
@@ -14,10 +14,14 @@
 struct job;
 struct listener;
 struct loop;
+struct tls;
 
 /* Options every server kind has, right after the JOB_OPT_*. */
 #define SERVER_OPT_PORT		2	/* --port N (0: the system picks) */
 #define SERVER_OPT_BIND		3	/* --bind ADDR */
+#define SERVER_OPT_TLS_CERT	4	/* --tls-cert FILE */
+#define SERVER_OPT_TLS_KEY	5	/* --tls-key FILE */
+#define SERVER_OPT_DEFLATE	6	/* --deflate */
 #define SERVER_PORT_DEFAULT	8008
 
 /* A server kind's j->priv begins with its struct server. */
@@ -26,12 +30,14 @@ struct server {
 	socklen_t		 sslen;
 	char			 target[SOCKADDR_STR_MAX];
 	struct listener		*listener;
+	struct tls		*tls;		/* NULL: plain TCP */
 	/* On the worker that is to own it: makes fd a connection of the
 	 * job, or closes it. */
 	void			(*accept)(struct job *, int fd);
 };
 
-/* Reads --port and --bind (opts are the kind's). */
+/* Reads --port, --bind, and --tls-cert with --tls-key, loading them (opts
+ * are the kind's). */
 int		 server_prepare(struct server *, const struct args_opt *opts,
 		    const struct args *, char *err, size_t errlen);
 /* Job kind operations for a kind whose j->priv begins with its server:
@@ -39,6 +45,9 @@ int		 server_prepare(struct server *, const struct args_opt *opts,
  * 1001 to every connection on the calling worker. */
 int		 server_job_start(struct job *, char *err, size_t errlen);
 void		 server_job_stop(struct job *);
+/* Stops listening and frees what server_prepare() kept; the kind frees
+ * the rest of j->priv. */
+void		 server_job_free(struct job *);
 const char	*server_job_target(const struct job *);
 void		 server_job_worker_stop(struct job *, struct loop *);
 

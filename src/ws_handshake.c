@@ -379,6 +379,9 @@ hs_request_field(const struct hs_field *f, struct hs_seen *seen,
 			return hs_fail(reason, "unsupported version", 426);
 	} else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Key"))
 		return hs_request_key(f, seen, req, reason);
+	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions") &&
+	    !req->deflate.on)
+		ws_deflate_accept(f->value, f->value_len, &req->deflate);
 	return 0;
 }
 
@@ -419,6 +422,7 @@ ws_request_parse(const char *buf, size_t len, struct ws_request *req,
 	if ((rc = hs_request_line(line, n, req, reason)) != 0)
 		return rc;
 	memset(&seen, 0, sizeof(seen));
+	memset(&req->deflate, 0, sizeof(req->deflate));
 	while (l.p < l.end) {
 		if (hs_next_line(&l, &line, &n) == -1 ||
 		    hs_field_parse(line, n, &f) == -1)
@@ -436,19 +440,25 @@ hs_fit(int n, size_t cap)
 }
 
 size_t
-ws_response_accept_build(char *out, size_t cap, const char *key)
+ws_response_accept_build(char *out, size_t cap, const char *key,
+    const struct ws_deflate_params *deflate)
 {
-	char	accept[WS_ACCEPT_LEN + 1];
+	char	accept[WS_ACCEPT_LEN + 1], ext[WS_DEFLATE_PARAMS_MAX];
 
 	ws_accept_compute(key, strlen(key), accept);
 	if (accept[0] == '\0')
+		return 0;
+	if (deflate != NULL &&
+	    ws_deflate_format(ext, sizeof(ext), deflate) == 0)
 		return 0;
 	return hs_fit(snprintf(out, cap,
 	    "HTTP/1.1 101 Switching Protocols\r\n"
 	    "Upgrade: websocket\r\n"
 	    "Connection: Upgrade\r\n"
 	    "Sec-WebSocket-Accept: %s\r\n"
-	    "\r\n", accept), cap);
+	    "%s%s%s"
+	    "\r\n", accept, deflate != NULL ? "Sec-WebSocket-Extensions: " : "",
+	    deflate != NULL ? ext : "", deflate != NULL ? "\r\n" : ""), cap);
 }
 
 static const char *
@@ -592,6 +602,7 @@ size_t
 ws_request_build(char *out, size_t cap, const struct ws_client_opts *o,
     const char *key)
 {
+	char	ext[WS_DEFLATE_PARAMS_MAX];
 	size_t	off = 0, i;
 
 	if (!hs_client_opts_valid(o, key))
@@ -609,6 +620,12 @@ ws_request_build(char *out, size_t cap, const struct ws_client_opts *o,
 		hs_append(out, cap, &off, "%s%s%s", i == 0 ?
 		    "Sec-WebSocket-Protocol: " : ", ", o->protocols[i],
 		    i == o->nprotocols - 1 ? "\r\n" : "");
+	if (o->deflate.on) {
+		if (ws_deflate_format(ext, sizeof(ext), &o->deflate) == 0)
+			return 0;
+		hs_append(out, cap, &off, "Sec-WebSocket-Extensions: %s\r\n",
+		    ext);
+	}
 	if (!hs_has_user_agent(o))
 		hs_append(out, cap, &off, "User-Agent: wsbench\r\n");
 	for (i = 0; i < o->nheaders; i++)
@@ -651,11 +668,25 @@ hs_response_protocol(const struct hs_field *f, const struct ws_client_opts *o,
 	    WS_HS_ERROR);
 }
 
-/* We offer no extension, so the server may not pick one. */
+/* Only permessage-deflate, when we offered it, and only once. */
+static int
+hs_response_extension(const struct hs_field *f,
+    const struct ws_client_opts *o, struct ws_deflate_params *deflate,
+    const char **reason)
+{
+	if (deflate->on)
+		return hs_fail(reason, "permessage-deflate agreed twice",
+		    WS_HS_ERROR);
+	if (ws_deflate_check_answer(&o->deflate, f->value, f->value_len,
+	    deflate, reason) == -1)
+		return WS_HS_ERROR;
+	return 0;
+}
+
 static int
 hs_response_field(const struct hs_field *f, struct hs_seen *seen,
     const char *accept, const struct ws_client_opts *o, int *protocol,
-    const char **reason)
+    struct ws_deflate_params *deflate, const char **reason)
 {
 	if (hs_ieq(f->name, f->name_len, "Upgrade"))
 		seen->upgrade |= hs_has_token(f->value, f->value_len,
@@ -671,8 +702,7 @@ hs_response_field(const struct hs_field *f, struct hs_seen *seen,
 			return hs_fail(reason, "wrong Sec-WebSocket-Accept",
 			    WS_HS_BAD_ACCEPT);
 	} else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions"))
-		return hs_fail(reason, "server chose an extension we did "
-		    "not offer", WS_HS_ERROR);
+		return hs_response_extension(f, o, deflate, reason);
 	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Protocol"))
 		return hs_response_protocol(f, o, protocol, reason);
 	return 0;
@@ -696,7 +726,7 @@ hs_response_check(const struct hs_seen *seen, const char **reason)
 int
 ws_response_parse(const char *buf, size_t len, const char *key,
     const struct ws_client_opts *o, size_t *head_len, int *protocol,
-    const char **reason)
+    struct ws_deflate_params *deflate, const char **reason)
 {
 	struct hs_lines	 l;
 	struct hs_field	 f;
@@ -720,6 +750,7 @@ ws_response_parse(const char *buf, size_t len, const char *key,
 		return hs_fail(reason, "cannot compute Sec-WebSocket-Accept",
 		    WS_HS_ERROR);
 	memset(&seen, 0, sizeof(seen));
+	memset(deflate, 0, sizeof(*deflate));
 	*protocol = -1;
 	while (l.p < l.end) {
 		if (hs_next_line(&l, &line, &n) == -1 ||
@@ -727,7 +758,7 @@ ws_response_parse(const char *buf, size_t len, const char *key,
 			return hs_fail(reason, "malformed header line",
 			    WS_HS_ERROR);
 		if ((rc = hs_response_field(&f, &seen, accept, o, protocol,
-		    reason)) != 0)
+		    deflate, reason)) != 0)
 			return rc;
 	}
 	return hs_response_check(&seen, reason);

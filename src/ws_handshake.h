@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "ws_deflate.h"
+
 #define WS_KEY_LEN		24	/* base64 of 16 random bytes */
 #define WS_ACCEPT_LEN		28	/* base64 of a SHA-1 digest */
 #define WS_HANDSHAKE_MAX	8192	/* largest request or response head */
@@ -31,6 +33,9 @@ struct ws_request {
 	const char	*path;		/* points into the parsed buffer */
 	size_t		path_len;
 	size_t		head_len;	/* bytes up to and including CRLFCRLF */
+	/* The answer to the first permessage-deflate offer we can accept;
+	 * deflate.on is 0 when there was none. */
+	struct ws_deflate_params deflate;
 };
 
 /*
@@ -45,8 +50,11 @@ struct ws_request {
 int	ws_request_parse(const char *buf, size_t len, struct ws_request *req,
 	    const char **reason);
 
-/* The 101 answer for a key.  Returns its length, or 0 if cap is too small. */
-size_t	ws_response_accept_build(char *out, size_t cap, const char *key);
+/* The 101 answer for a key, agreeing to permessage-deflate as deflate
+ * says when it is not NULL.  Returns its length, or 0 if cap is too
+ * small. */
+size_t	ws_response_accept_build(char *out, size_t cap, const char *key,
+	    const struct ws_deflate_params *deflate);
 
 /*
  * An error answer with the reason as a text/plain body and Connection:
@@ -65,6 +73,7 @@ struct ws_client_opts {
 	size_t			 nprotocols;
 	const char *const	*headers;	/* more "Name: value" lines */
 	size_t			 nheaders;
+	struct ws_deflate_params deflate;	/* offered when deflate.on */
 };
 
 /*
@@ -79,16 +88,18 @@ size_t	ws_request_build(char *out, size_t cap, const struct ws_client_opts *o,
  * Parses the server's answer at buf[0..len) to a request made with o and
  * key.  Returns 0 when it is a valid 101 (with *head_len set to the length
  * of the head, so bytes after it are the first frames, and *protocol to the
- * index in o->protocols of the subprotocol the server chose, or -1),
+ * index in o->protocols of the subprotocol the server chose, or -1, and
+ * *deflate to the permessage-deflate agreement, deflate->on 0 for none),
  * WS_HS_MORE when the head is incomplete and len is under WS_HANDSHAKE_MAX,
  * or else with a static reason in *reason: WS_HS_BAD_STATUS (not a 101),
  * WS_HS_BAD_ACCEPT (wrong or missing Sec-WebSocket-Accept) or WS_HS_ERROR
- * (missing or wrong Upgrade or Connection, an extension we did not offer, a
- * subprotocol we did not offer, a malformed or too long head).
+ * (missing or wrong Upgrade or Connection, an extension we did not offer or
+ * parameters our offer did not allow, a subprotocol we did not offer, a
+ * malformed or too long head).
  */
 int	ws_response_parse(const char *buf, size_t len, const char *key,
 	    const struct ws_client_opts *o, size_t *head_len, int *protocol,
-	    const char **reason);
+	    struct ws_deflate_params *deflate, const char **reason);
 
 /*
  * Checks an extra request header "Name: value": a token name, a value of

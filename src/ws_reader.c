@@ -77,9 +77,11 @@ reader_frame_end(struct ws_reader *r, const struct ws_reader_ops *ops,
 	len = r->msg_len;
 	r->msg_opcode = 0;
 	r->messages++;
+	if (!r->msg_compressed)
+		r->payload += len;
 	if (ops->message != NULL)
 		ops->message(arg, opcode, len);
-	return 0;
+	return r->fail;
 }
 
 /* Opcode rules for a data frame; starts a new message on TEXT or BINARY. */
@@ -99,6 +101,7 @@ reader_check_data(struct ws_reader *r)
 		if (r->msg_opcode != 0)
 			return WS_CLOSE_PROTOCOL;
 		r->msg_opcode = h->opcode;
+		r->msg_compressed = h->rsv != 0;
 		r->msg_len = 0;
 		break;
 	default:
@@ -121,8 +124,10 @@ reader_check_header(struct ws_reader *r)
 {
 	const struct ws_frame_hdr	*h = &r->hdr;
 
-	/* No extension is ever negotiated, so no RSV bit has a meaning. */
-	if (h->rsv != 0)
+	/* Only RSV1, only with permessage-deflate, and only on the first
+	 * frame of a data message (RFC 7692 section 6). */
+	if (h->rsv != 0 && (h->rsv != WS_RSV1 || !r->deflate ||
+	    (h->opcode != WS_OP_TEXT && h->opcode != WS_OP_BINARY)))
 		return WS_CLOSE_PROTOCOL;
 	/* Clients mask, servers do not (RFC 6455 section 5.1). */
 	if (h->masked != (r->role == WS_ROLE_SERVER))
@@ -201,14 +206,14 @@ static int
 reader_data(struct ws_reader *r, const uint8_t *p, size_t n,
     const struct ws_reader_ops *ops, void *arg)
 {
-	if (r->msg_opcode == WS_OP_TEXT) {
+	if (r->msg_opcode == WS_OP_TEXT && !r->msg_compressed) {
 		r->utf8 = ws_utf8_feed(r->utf8, p, n);
 		if (r->utf8 == WS_UTF8_REJECT)
 			return WS_CLOSE_BAD_DATA;
 	}
 	if (ops->data != NULL)
 		ops->data(arg, r->msg_opcode, p, n);
-	return 0;
+	return r->fail;
 }
 
 /* Called with n > 0 and payload bytes due, so at least one is taken. */
@@ -282,7 +287,9 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 	uint8_t		*pl;
 	int		op;
 
-	if (r->hbuf_len != 0 || r->msg_opcode != 0)
+	/* With deflate agreed, every frame takes the general path, which
+	 * knows RSV1: the plain case pays one flag test a feed. */
+	if (r->hbuf_len != 0 || r->msg_opcode != 0 || r->deflate)
 		return 0;
 	while (n - off >= 2 &&
 	    (flen = reader_run_frame(r, p + off, n - off, &hlen, &len)) > 0) {
@@ -298,6 +305,7 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 		if (ops->data != NULL && len > 0)
 			ops->data(arg, op, pl, (size_t)len);
 		r->messages++;
+		r->payload += len;
 		if (ops->message != NULL)
 			ops->message(arg, op, len);
 		off += flen;

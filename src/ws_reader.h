@@ -14,6 +14,8 @@
 
 #include "ws_frame.h"
 
+#define WS_RSV1		0x4	/* ws_frame_hdr.rsv: RSV1 alone */
+
 enum ws_role {
 	WS_ROLE_CLIENT,		/* we are the client: frames must be unmasked */
 	WS_ROLE_SERVER		/* we are the server: frames must be masked */
@@ -40,7 +42,14 @@ struct ws_reader {
 	enum ws_role	role;
 	uint64_t	max_message;	/* 0: no limit */
 	int		closed;		/* a CLOSE frame was delivered */
+	/* permessage-deflate was agreed: RSV1 may mark the first frame of
+	 * a data message as compressed.  Such a payload is handed on as it
+	 * came, neither counted in payload nor checked as UTF-8. */
+	int		deflate;
+	/* Set by a callback to stop the feed with this close code. */
+	int		fail;
 	uint64_t	messages;	/* data messages completed so far */
+	uint64_t	payload;	/* and their bytes, if not compressed */
 
 	/* current frame */
 	int		in_payload;	/* header done, payload bytes due */
@@ -51,6 +60,7 @@ struct ws_reader {
 
 	/* current data message */
 	int		msg_opcode;	/* 0: no message in progress */
+	int		msg_compressed;	/* RSV1 was set; kept past its end */
 	uint64_t	msg_len;
 	uint32_t	utf8;
 

@@ -18,7 +18,8 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
   while the views are taken), and the rates of `stats` and `-j stats`
   are equal, and so are the closes by code and the handshake counts,
   which equal connections_opened;
-- --expect JOB.KEY=VALUE: a value of `stats` (text).
+- --expect JOB.KEY=VALUE: a value of `stats` (text), compression_received
+  and compression_sent (payload bytes per wire byte) among them.
 
 Prints every problem and exits 1 if there is one, else 0.
 """
@@ -29,9 +30,10 @@ import re
 import sys
 
 REASONS = ["refused", "timeout", "bad_status", "bad_accept", "handshake",
-           "protocol", "lost"]
+           "protocol", "lost", "tls_handshake", "tls_verify"]
 COUNTERS = ["messages_received", "messages_sent", "bytes_received",
-            "bytes_sent", "connection_errors"] + \
+            "bytes_sent", "payload_bytes_received", "payload_bytes_sent",
+            "connection_errors"] + \
     ["errors_" + r for r in REASONS] + ["reconnects", "connections_opened",
                                         "connections"]
 GAUGES = {"connections"}
@@ -43,6 +45,9 @@ for _c in COUNTERS:
     TEXT_KEYS.append(_c)
     if _c in RATES:
         TEXT_KEYS.append(_c + "_per_second")
+# Payload bytes per wire byte, each way: "none" or a decimal.
+RATIO_KEYS = ["compression_received", "compression_sent"]
+TEXT_KEYS += RATIO_KEYS
 HS_KEYS = ["handshake_count", "handshake_mean_us", "handshake_p50_us",
            "handshake_p99_us"]
 TEXT_KEYS += HS_KEYS
@@ -122,6 +127,11 @@ def parse_stats_text(text):
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
                     f"expected {want}")
         for k in TEXT_KEYS[4:-len(NOTES)] + closes:
+            if k in RATIO_KEYS:
+                if not re.fullmatch(r"none|[0-9]+\.[0-9]{2}", j.get(k, "")):
+                    problem(f"stats of {j.get('name')}: {k} is "
+                            f"{j.get(k)!r}, not a ratio")
+                continue
             # No handshake yet: no time to show.
             if k in HS_KEYS[1:] and j.get(k) == "none" and \
                     j.get("handshake_count") == 0:

@@ -85,12 +85,14 @@ resp_parse_proto(const char *s, size_t n, const char *key, size_t *head_len,
     int *protocol, const char **reason)
 {
 	struct ws_client_opts	 o = opts("h", "/");
+	struct ws_deflate_params deflate;
 	char			*p = dup_exact(s, n);
 	int			 rc;
 
 	o.protocols = offered;
 	o.nprotocols = 2;
-	rc = ws_response_parse(p, n, key, &o, head_len, protocol, reason);
+	rc = ws_response_parse(p, n, key, &o, head_len, protocol, &deflate,
+	    reason);
 	free(p);
 	return rc;
 }
@@ -101,10 +103,12 @@ resp_parse(const char *s, size_t n, const char *key, size_t *head_len,
     const char **reason)
 {
 	struct ws_client_opts	 o = opts("h", "/");
+	struct ws_deflate_params deflate;
 	char			*p = dup_exact(s, n);
 	int			 rc, protocol;
 
-	rc = ws_response_parse(p, n, key, &o, head_len, &protocol, reason);
+	rc = ws_response_parse(p, n, key, &o, head_len, &protocol, &deflate,
+	    reason);
 	if (rc == 0)
 		ck_assert_int_eq(protocol, -1);
 	free(p);
@@ -482,7 +486,8 @@ START_TEST(test_accept_build)
 	    "\r\n";
 	char		 out[256];
 
-	ck_assert_uint_eq(ws_response_accept_build(out, sizeof(out), RFC_KEY),
+	ck_assert_uint_eq(ws_response_accept_build(out, sizeof(out), RFC_KEY,
+	    NULL),
 	    strlen(want));
 	ck_assert_str_eq(out, want);
 }
@@ -731,7 +736,7 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(req.path_len, 6);
 	ck_assert_int_eq(memcmp(req.path, "/a?b=c", 6), 0);
 
-	len = ws_response_accept_build(buf, sizeof(buf), req.key);
+	len = ws_response_accept_build(buf, sizeof(buf), req.key, NULL);
 	ck_assert_uint_gt(len, 0);
 	memcpy(buf + len, "\x81\x02hi", 4);
 	ck_assert_int_eq(resp_parse(buf, len + 4, key, &head_len, &reason),
@@ -901,12 +906,12 @@ START_TEST(test_small_cap)
 	char	out[512];
 	size_t	len, cap;
 
-	len = ws_response_accept_build(out, sizeof(out), RFC_KEY);
+	len = ws_response_accept_build(out, sizeof(out), RFC_KEY, NULL);
 	for (cap = 0; cap <= len; cap++)
-		ck_assert_uint_eq(ws_response_accept_build(out, cap, RFC_KEY),
-		    0);
-	ck_assert_uint_eq(ws_response_accept_build(out, len + 1, RFC_KEY),
-	    len);
+		ck_assert_uint_eq(ws_response_accept_build(out, cap, RFC_KEY,
+		    NULL), 0);
+	ck_assert_uint_eq(ws_response_accept_build(out, len + 1, RFC_KEY,
+	    NULL), len);
 
 	len = ws_response_error_build(out, sizeof(out), 400, "bad");
 	for (cap = 0; cap <= len; cap++)

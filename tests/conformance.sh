@@ -26,11 +26,13 @@ echo_port=$(start_server echo echo) || fail "cannot start the echo job"
 limit_port=$(start_server echo echo-limit --max-message 1000) || fail "cannot start the echo-limit job"
 push_port=$(start_server push push --msg yo) || fail "cannot start the push job"
 big_port=$(start_server push push-big --size 70000) || fail "cannot start the push-big job"
+deflate_port=$(start_server echo echo-deflate --deflate --max-message 2097152) ||
+	fail "cannot start the echo-deflate job"
 
 note "running the conformance cases"
 run_bounded 150 "$PYTHON3" -B "$TESTS_SRCDIR/conformance/runner.py" \
 	--echo "$echo_port" --echo-limit "$limit_port" --push "$push_port" \
-	--push-big "$big_port" --ctl "$WSBENCHCTL" --socket "${DAEMON_SOCK[a]}" \
+	--push-big "$big_port" --echo-deflate "$deflate_port" --ctl "$WSBENCHCTL" --socket "${DAEMON_SOCK[a]}" \
 	--budget 120 >"$WORK/conformance.out" 2>&1
 rc=$?
 cat "$WORK/conformance.out"

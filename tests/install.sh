@@ -162,15 +162,18 @@ for kind in push recv echo; do
 	[ -n "$opts" ] || defect "start $kind --bogus lists no options"
 	expect_completion "$opts" wsbenchctl start "$kind" --
 done
-expect_completion "--binary --bind --max-message --name --port" \
+expect_completion "--binary --bind --deflate --max-message --name --port --tls-cert --tls-key" \
 	wsbenchctl start push --msg yo --
-expect_completion "--bind --max-message --msg --name --port --size" \
+expect_completion "--bind --deflate --max-message --msg --name --port --size --tls-cert --tls-key" \
 	wsbenchctl start push --binary --
-expect_completion "--binary --bind --max-message --name --port" \
+expect_completion "--binary --bind --deflate --max-message --name --port --tls-cert --tls-key" \
 	wsbenchctl start push --size 10 --
 expect_completion "" wsbenchctl start push --port ''
-expect_completion "--connections --header --max-message --name --protocol" \
+expect_completion "--ca --connections --deflate --deflate-offer --header --insecure --max-message --name --protocol" \
 	wsbenchctl start recv ws://127.0.0.1:1/ --origin x --header 'A: b' --
+expect_completion "--connections --header --max-message --name --origin --protocol" \
+	wsbenchctl start recv wss://127.0.0.1:1/ --insecure --deflate-offer x --
+expect_completion "" wsbenchctl start recv --ca ''
 expect_completion "max-message" wsbenchctl set m
 expect_completion "debug" wsbenchctl set log-level d
 expect_completion "--plain --table -p" wsbenchctl watch -

@@ -4,7 +4,9 @@
 # (1) our push server -> the ws client (tests/node/push_client.js), for
 #     text, binary, generated and UTF-8 messages, from 2 bytes to 1 MiB;
 # (2) our echo server -> the ws client (tests/node/echo_client.js): text
-#     and binary of every length form, whole and fragmented, and a burst.
+#     and binary of every length form, whole and fragmented, and a burst;
+# (3) both again with permessage-deflate (--deflate), ws offering each
+#     parameter combination.
 # Each cell is reported with `note`; failures are collected, then `finish`.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
@@ -133,6 +135,44 @@ client echobad echo_client.js "ws://127.0.0.1:$eport/" --corrupt --timeout 20
 [ "$CLIENT_RC" -eq 1 ] ||
 	defect "negative: echo_client.js --corrupt exited $CLIENT_RC, expected 1"
 stop_job a e
+
+# --- (3) permessage-deflate ---------------------------------------------------
+
+# The same push cells with ws offering deflate: with context takeover our
+# push compresses each copy in turn (after the first, a copy is mostly a
+# reference to the one before), without it sends the precompressed frame.
+# The message is 4400 random base64 characters: small copies would put
+# hundreds of thousands of messages in flight at the close, which ws
+# inflates one by one.
+zmsg=$(head -c 3300 /dev/urandom | base64 -w 0) zcell=0
+for spec in "" "client_max_window_bits" "server_no_context_takeover" \
+	"server_no_context_takeover; client_no_context_takeover" \
+	"server_max_window_bits=9; client_max_window_bits=10" \
+	"server_no_context_takeover; server_max_window_bits=12"; do
+	tag=z$((++zcell))
+	push_cell "$tag" "$N" "--deflate --msg $zmsg" --expect-text "$zmsg" \
+		--deflate "$spec"
+done
+push_cell zmib 20 "--deflate --size 1048576" --expect-text-size 1048576 \
+	--deflate "server_no_context_takeover"
+
+out=$(ctl a start echo --port 0 --name ez --deflate 2>&1) || fail "start echo: $out"
+eport=${out##*:}
+for spec in "" "server_no_context_takeover; client_no_context_takeover" \
+	"server_max_window_bits=10"; do
+	client echoz echo_client.js "ws://127.0.0.1:$eport/" --deflate "$spec"
+	if [ "$CLIENT_RC" -ne 0 ] || ! is_uint "$CLIENT_TOTAL"; then
+		defect "echo deflate '$spec': echo_client.js exited $CLIENT_RC"
+	else
+		note "cell echo/deflate '$spec': ok, $CLIENT_TOTAL compressed messages echoed equal"
+	fi
+done
+wait_until 10 '[ "$(num_of a ez connections)" -eq 0 ]' ||
+	defect "echo deflate: ez kept a connection"
+stat_is a ez connection_errors == 0 "echo deflate"
+stat_is a ez payload_bytes_sent == "$(num_of a ez payload_bytes_received)" "echo deflate"
+stat_is a ez bytes_received "<" "$(num_of a ez payload_bytes_received)" "echo deflate"
+stop_job a ez
 
 stop_daemon a
 finish

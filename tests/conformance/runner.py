@@ -16,9 +16,12 @@ Design:
   cases_server.py     1-7, 9, 10, 14: our echo and push servers
   cases_handshake.py  11: the echo server's opening handshake
   cases_client.py     12-13: our recv client, the runner as its server
+  cases_deflate.py    15-16: permessage-deflate, our echo server and our
+                      recv client
 
 Targets: echo, echo-limit (--max-message 1000), push ('yo'), push-big
-(--size 70000), reached after a valid opening handshake; own-echo and
+(--size 70000), reached after a valid opening handshake; raw-deflate, a
+bare TCP connection to an echo job with --deflate; own-echo and
 own-push, the same with a job started for the case (`--name sID`, for
 cases that stop it); raw, a bare TCP connection to the echo job; client,
 a recv job started per case (`wsbenchctl start recv ws://127.0.0.1:PORT/...
@@ -43,6 +46,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 import cases_client
+import cases_deflate
 import cases_handshake
 import cases_server
 from steps import Case, Ctx
@@ -54,6 +58,7 @@ CATEGORIES = {
     "5": "fragmentation", "6": "UTF-8", "7": "close", "9": "limits",
     "10": "masking, lengths", "11": "handshake (server)",
     "12": "handshake (client)", "13": "frames (client)", "14": "push",
+    "15": "deflate (server)", "16": "deflate (client)",
 }
 
 # Daemon bugs found by these cases and reported, not yet fixed in src/:
@@ -63,7 +68,7 @@ EXPECTED_FAILURES: dict = {}
 
 def all_cases() -> list:
     cases = sorted(cases_server.cases() + cases_handshake.cases() +
-                   cases_client.cases(),
+                   cases_client.cases() + cases_deflate.cases(),
                    key=lambda c: [int(n) for n in c.id.split(".")])
     seen = set()
     for c in cases:
@@ -108,7 +113,7 @@ def server_target(case: Case, port: int, deadline: float, rng, job="",
     conn = Conn(connect(port, deadline, 4096 if push else 0), True,
                 deadline, rng, notes.append)
     try:
-        if case.target != "raw":
+        if not case.target.startswith("raw"):
             key = new_key()
             conn.send(request(key, f"/conformance/{case.id}"))
             head = conn.read_head()
@@ -133,8 +138,9 @@ def own_job(ctl: Ctl, kind: str, job: str, args: tuple):
             pass                # never started, or already stopping
 
 
-def check_request(head, port: int, path: str) -> list:
-    """What is wrong with our client's opening request (RFC 6455 4.1)."""
+def check_request(head, port: int, path: str, deflate: bool) -> list:
+    """What is wrong with our client's opening request (RFC 6455 4.1);
+    deflate: the job offers permessage-deflate (cases_deflate checks how)."""
     f = head.fields
     key = f.get("sec-websocket-key", "")
     problems = [] if head.first == f"GET {path} HTTP/1.1" else \
@@ -153,9 +159,9 @@ def check_request(head, port: int, path: str) -> list:
         ok = False
     if not ok:
         problems.append(f"sec-websocket-key: {key!r}")
-    return problems + [f"offers {k}" for k in ("sec-websocket-extensions",
-                                                "sec-websocket-protocol")
-                       if k in f]
+    offers = ("sec-websocket-protocol",) if deflate else \
+        ("sec-websocket-extensions", "sec-websocket-protocol")
+    return problems + [f"offers {k}" for k in offers if k in f]
 
 
 @contextmanager
@@ -178,12 +184,13 @@ def client_target(case: Case, ctl: Ctl, deadline: float, rng):
         head = conn.read_head()
         if head is None:
             raise CaseFailed("the recv job closed TCP before its request")
-        if problems := check_request(head, port, path):
+        deflate = any(a.startswith("--deflate") for a in case.job_args)
+        if problems := check_request(head, port, path, deflate):
             raise CaseFailed("bad opening request: " + "; ".join(problems))
         key = head.fields["sec-websocket-key"]
         if case.handshake:
             conn.send(response(key))
-        yield Ctx(conn, key=key, job=job, ctl=ctl, notes=notes)
+        yield Ctx(conn, key=key, job=job, ctl=ctl, notes=notes, head=head)
     finally:
         if conn is not None:
             conn.close()
@@ -284,6 +291,11 @@ def summary(results: list, seconds: float) -> str:
     return "\n".join(out)
 
 
+def rfc(rule: str) -> str:
+    """RFC 6455's, unless the rule names its RFC."""
+    return rule if rule.startswith("RFC ") else f"RFC 6455 {rule}"
+
+
 def details(r: Result) -> str:
     c = r.case
     if r.expected and not r.failed:
@@ -292,7 +304,7 @@ def details(r: Result) -> str:
     else:
         what = f"step {r.step}: {r.failed}" if r.step else r.failed
     lines = [f"FAIL {c.id} [{c.target}] {c.desc}",
-             f"     rule:     RFC 6455 {c.rule}",
+             f"     rule:     {rfc(c.rule)}",
              f"     expected: {c.expectation()}",
              f"     got:      {what}"]
     lines += [f"     note:     {n}" for n in r.notes]
@@ -303,7 +315,7 @@ def listing(cases: list) -> str:
     out = []
     for c in cases:
         out += [f"{c.id} [{c.target}] {c.desc}",
-                f"    rule:   RFC 6455 {c.rule}",
+                f"    rule:   {rfc(c.rule)}",
                 f"    expect: {c.expectation()}"]
         if c.id in EXPECTED_FAILURES:
             out.append(f"    KNOWN DAEMON BUG: {EXPECTED_FAILURES[c.id]}")
@@ -318,7 +330,7 @@ def parse_args(argv):
     p.add_argument("--case", action="append", default=[], metavar="ID",
                    help="run only case ID, or the cases under ID "
                         "(6.3 runs 6.3.*); repeatable")
-    for name in ("echo", "echo-limit", "push", "push-big"):
+    for name in ("echo", "echo-limit", "push", "push-big", "echo-deflate"):
         p.add_argument(f"--{name}", type=int, metavar="PORT",
                        help=f"port of the {name} job")
     p.add_argument("--ctl", help="path of wsbenchctl")
@@ -344,7 +356,8 @@ def main(argv=None) -> int:
         print(listing(cases))
         return 0
     ports = {"echo": opts.echo, "echo-limit": opts.echo_limit,
-             "push": opts.push, "push-big": opts.push_big, "raw": opts.echo}
+             "push": opts.push, "push-big": opts.push_big, "raw": opts.echo,
+             "raw-deflate": opts.echo_deflate}
     opts.ports = {k: v for k, v in ports.items() if v is not None}
     opts.ctl = Ctl(opts.ctl, opts.socket) if opts.ctl and opts.socket else None
     if opts.ctl is None and any(c.target in ("client", "own-echo",

@@ -32,7 +32,8 @@ class Case:
     for the case with job_args), raw (a TCP connection to the echo job, no
     handshake), client (a recv job, started with job_args, connects to us;
     we play the server; unless handshake is False, a valid 101 is sent
-    first)."""
+    first), raw-deflate (a TCP connection to the echo job started with
+    --deflate, no handshake)."""
     id: str
     desc: str
     rule: str
@@ -61,6 +62,7 @@ class Ctx:
     job: str = ""               # client and own-* cases: the job's name
     ctl: object = None          # runner.Ctl
     notes: list = field(default_factory=list)
+    head: object = None         # client cases: the request (wire.Head)
 
 
 # --- reading helpers ---------------------------------------------------------
@@ -268,7 +270,7 @@ def _drain_to_eof(ctx: Ctx) -> None:
         raise CaseFailed("TCP still open after the error response") from None
 
 
-_OPS = {"==": operator.eq, ">=": operator.ge}
+_OPS = {"==": operator.eq, ">=": operator.ge, "<=": operator.le}
 
 
 def stat(key: str, op: str, value: int) -> Step:

@@ -98,6 +98,7 @@ class Got(NamedTuple):
     payload: bytes
     masked: bool
     key: bytes = b""
+    rsv: int = 0
 
     def __str__(self) -> str:
         what = op_name(self.op)
@@ -150,6 +151,7 @@ class Conn:
         self.buf = bytearray()
         self.pos = 0
         self.eof = False
+        self.deflate = False    # permessage-deflate agreed: RSV1 allowed
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(max(0.1, deadline - time.monotonic()))
 
@@ -255,7 +257,7 @@ class Conn:
         if key is None or payload is None:
             return None
         got = Got(bool(fin), op, mask(payload, key) if masked else payload,
-                  bool(masked), key)
+                  bool(masked), key, rsv)
         self._check(got, rsv, ext, n)
         return got
 
@@ -264,7 +266,10 @@ class Conn:
         problems = []
         if got.masked == self.client:
             problems.append("masked" if got.masked else "unmasked")
-        if rsv:
+        # RSV1 marks a compressed message's first frame once
+        # permessage-deflate is agreed (RFC 7692 section 6).
+        if rsv and not (self.deflate and rsv == 4 and
+                        got.op in (OP_TEXT, OP_BINARY)):
             problems.append(f"RSV bits {rsv:#x}")
         if got.op not in OP_NAMES:
             problems.append(f"reserved opcode {got.op:#x}")

@@ -2,6 +2,7 @@
 // Checks an echo server with the Node `ws` client.
 //
 //   node echo_client.js URL [--timeout SECONDS] [--corrupt]
+//       [--deflate PARAMS]
 //
 // Sends text and binary messages of 0, 1, 2, 125, 126, 127, 65535, 65536
 // and 1 MiB bytes, each whole and then (from 2 bytes on) fragmented with
@@ -12,14 +13,16 @@
 // same type, in order, and every ping must get its pong.  Then it closes with 1000, which
 // the server must answer with 1000.  Prints the number of messages it sent
 // on stdout.  --corrupt expects one byte more than it sent in the first
-// message (the check must then fail: a test of the test).
+// message (the check must then fail: a test of the test).  --deflate
+// offers permessage-deflate with PARAMS (see payload.js), which the server
+// must agree to; every message is then sent compressed.
 //
 // Exit status: 0 on success, 1 if a check fails, 2 on a connection
 // problem, 3 when --timeout seconds (default 60) pass.
 'use strict';
 
 const WebSocket = require('ws');
-const { text, binary } = require('./payload');
+const { text, binary, deflateOptions } = require('./payload');
 
 const SIZES = [0, 1, 2, 125, 126, 127, 65535, 65536, 1 << 20];
 const BURST = 2000;
@@ -32,9 +35,11 @@ const args = process.argv.slice(2);
 let url = null;
 let timeout = 60;
 let corrupt = false;
+let deflate = null;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--timeout') timeout = Number(args[++i]);
   else if (args[i] === '--corrupt') corrupt = true;
+  else if (args[i] === '--deflate') deflate = args[++i];
   else url = args[i];
 }
 if (!url) {
@@ -72,7 +77,8 @@ function done(rc, msg) {
   ws.terminate();
 }
 
-const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 << 20,
+const ws = new WebSocket(url, { perMessageDeflate:
+  deflate === null ? false : deflateOptions(deflate), maxPayload: 64 << 20,
   handshakeTimeout: 10000 });
 timer = setTimeout(() => done(3, `FAIL: timed out after ${timeout} s`), timeout * 1000);
 
@@ -113,7 +119,8 @@ async function expect(want, isBinary, what) {
 
 function send(data, opts) {
   return new Promise((resolve, reject) => {
-    ws.send(data, { compress: false, ...opts }, (err) => (err ? reject(err) : resolve()));
+    ws.send(data, { compress: deflate !== null, ...opts },
+      (err) => (err ? reject(err) : resolve()));
   });
 }
 
@@ -122,6 +129,8 @@ async function run() {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
+  if (deflate !== null && !ws.extensions.startsWith('permessage-deflate'))
+    return done(1, `FAIL: permessage-deflate not agreed: '${ws.extensions}'`);
   let sent = 0;
   for (const m of messages()) {
     let want = m.data;

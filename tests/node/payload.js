@@ -23,4 +23,25 @@ function binary(n) {
   return b;
 }
 
-module.exports = { text, binary };
+// ws's perMessageDeflate options for an offer written as wsbenchctl's
+// --deflate-offer takes it ("server_no_context_takeover;
+// server_max_window_bits=10", "" for none), every message compressed.
+const DEFLATE_PARAMS = {
+  server_no_context_takeover: 'serverNoContextTakeover',
+  client_no_context_takeover: 'clientNoContextTakeover',
+  server_max_window_bits: 'serverMaxWindowBits',
+  client_max_window_bits: 'clientMaxWindowBits',
+};
+
+function deflateOptions(spec) {
+  const o = { threshold: 0, clientMaxWindowBits: false };
+  for (const p of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const [name, value] = p.split('=');
+    if (!(name in DEFLATE_PARAMS))
+      throw new Error(`unknown permessage-deflate parameter ${name}`);
+    o[DEFLATE_PARAMS[name]] = value === undefined ? true : Number(value);
+  }
+  return o;
+}
+
+module.exports = { text, binary, deflateOptions };

@@ -3,9 +3,11 @@
 //
 //   node push_client.js URL [--count N]
 //       [--expect-text T | --expect-text-size S | --expect-binary-size S]
-//       [--ping] [--abort] [--timeout SECONDS]
+//       [--ping] [--abort] [--timeout SECONDS] [--deflate PARAMS]
 //
-// Connects to URL (no extension and no subprotocol may be negotiated),
+// Connects to URL (no extension and no subprotocol may be negotiated;
+// with --deflate, it offers permessage-deflate with PARAMS, see payload.js,
+// and the server must agree),
 // receives --count messages (default 1000) and checks each one: text equal
 // to --expect-text (default "yo"), or text of S bytes, or binary of S
 // bytes.  Then (with --ping) pings the server and waits for a pong with
@@ -21,6 +23,7 @@
 'use strict';
 
 const WebSocket = require('ws');
+const { deflateOptions } = require('./payload');
 
 function log(msg) {
   process.stderr.write(`push_client: ${msg}\n`);
@@ -36,7 +39,7 @@ function usage(msg) {
 
 function parseArgs(argv) {
   const o = { url: null, count: 1000, text: 'yo', textSize: null,
-    binarySize: null, ping: false, abort: false, timeout: 20 };
+    binarySize: null, ping: false, abort: false, timeout: 20, deflate: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -50,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--ping') o.ping = true;
     else if (a === '--abort') o.abort = true;
     else if (a === '--timeout') o.timeout = Number(val());
+    else if (a === '--deflate') o.deflate = val();
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else if (o.url === null) o.url = a;
     else usage(`unexpected argument ${a}`);
@@ -95,7 +99,8 @@ function finish(rc, msg) {
 const timer = setTimeout(() => finish(3, `FAIL: timed out after ${o.timeout} s`),
   o.timeout * 1000);
 
-const ws = new WebSocket(o.url, { perMessageDeflate: false,
+const ws = new WebSocket(o.url, { perMessageDeflate:
+  o.deflate === null ? false : deflateOptions(o.deflate),
   handshakeTimeout: 10000, maxPayload: 64 << 20 });
 let received = 0;
 let closing = false;
@@ -103,8 +108,10 @@ let pingPayload = null;
 
 ws.on('open', () => {
   log(`connected to ${o.url}`);
-  // wsbenchd negotiates no extension and no subprotocol.
-  if (ws.extensions !== '' || ws.protocol !== '')
+  // wsbenchd negotiates no subprotocol, and deflate only if offered.
+  const ext = o.deflate === null ? ws.extensions === '' :
+    ws.extensions.startsWith('permessage-deflate');
+  if (!ext || ws.protocol !== '')
     finish(1, `FAIL: negotiated extensions '${ws.extensions}', ` +
       `subprotocol '${ws.protocol}'`);
 });

@@ -21,20 +21,6 @@ N=1000
 
 node_setup
 
-# client TAG SCRIPT ARG...: runs a node client (bounded); sets CLIENT_RC
-# and CLIENT_TOTAL (the last line it printed on stdout).
-CLIENT_RC=
-CLIENT_TOTAL=
-client() {
-	local tag=$1 script=$2
-	shift 2
-	run_bounded 70 node "$NODE_DIR/$script" "$@" \
-		>"$WORK/client.$tag.out" 2>"$WORK/client.$tag.err"
-	CLIENT_RC=$?
-	CLIENT_TOTAL=$(tail -n 1 "$WORK/client.$tag.out")
-	sed "s/^/    [$tag] /" "$WORK/client.$tag.err"
-}
-
 # stat_is ID JOB KEY OP VALUE CELL: like expect_stat, but records a defect.
 stat_is() {
 	local v

@@ -195,18 +195,6 @@ node_setup
 # Node's TLS trusts the test CA through this.
 export NODE_EXTRA_CA_CERTS=$PKI/ca.pem
 
-CLIENT_RC=
-CLIENT_TOTAL=
-client() {
-	local tag=$1 script=$2
-	shift 2
-	run_bounded 70 node "$NODE_DIR/$script" "$@" \
-		>"$WORK/client.$tag.out" 2>"$WORK/client.$tag.err"
-	CLIENT_RC=$?
-	CLIENT_TOTAL=$(tail -n 1 "$WORK/client.$tag.out")
-	sed "s/^/    [$tag] /" "$WORK/client.$tag.err"
-}
-
 start_daemon a
 
 # --- (1) our recv -> our push --------------------------------------------------

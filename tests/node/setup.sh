@@ -42,3 +42,18 @@ node_setup() {
 		fail "npm ci installed ws $WS_VERSION, the lock file pins $want"
 	note "node $(node --version), ws $WS_VERSION in $NODE_DIR"
 }
+
+# client TAG SCRIPT ARG...: runs a node peer script of $NODE_DIR (bounded);
+# sets CLIENT_RC and CLIENT_TOTAL (the last line it printed on stdout),
+# and shows its stderr tagged.
+CLIENT_RC=
+CLIENT_TOTAL=
+client() {
+	local tag=$1 script=$2
+	shift 2
+	run_bounded 70 node "$NODE_DIR/$script" "$@" \
+		>"$WORK/client.$tag.out" 2>"$WORK/client.$tag.err"
+	CLIENT_RC=$?
+	CLIENT_TOTAL=$(tail -n 1 "$WORK/client.$tag.out")
+	sed "s/^/    [$tag] /" "$WORK/client.$tag.err"
+}

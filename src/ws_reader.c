@@ -282,7 +282,7 @@ static size_t
 reader_run(struct ws_reader *r, uint8_t *p, size_t n,
     const struct ws_reader_ops *ops, void *arg, int *code)
 {
-	uint64_t	len;
+	uint64_t	len, messages = 0, payload = 0;
 	size_t		off = 0, flen, hlen;
 	uint8_t		*pl;
 	int		op;
@@ -291,6 +291,9 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 	 * knows RSV1: the plain case pays one flag test a feed. */
 	if (r->hbuf_len != 0 || r->msg_opcode != 0 || r->deflate)
 		return 0;
+	/* The counts stay in registers until the end: kept in *r, they
+	 * would make a store and a load a frame, since the callbacks might
+	 * read them. */
 	while (n - off >= 2 &&
 	    (flen = reader_run_frame(r, p + off, n - off, &hlen, &len)) > 0) {
 		op = p[off] & 0x0f;
@@ -300,16 +303,18 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 		if (op == WS_OP_TEXT && !ws_utf8_valid(pl, (size_t)len)) {
 			/* Unmasked already: the general path can't retry. */
 			*code = WS_CLOSE_BAD_DATA;
-			return off;
+			break;
 		}
 		if (ops->data != NULL && len > 0)
 			ops->data(arg, op, pl, (size_t)len);
-		r->messages++;
-		r->payload += len;
+		messages++;
+		payload += len;
 		if (ops->message != NULL)
 			ops->message(arg, op, len);
 		off += flen;
 	}
+	r->messages += messages;
+	r->payload += payload;
 	return off;
 }
 

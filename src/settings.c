@@ -151,17 +151,25 @@ check_hostport(const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* A number in [min, max]; what says what kind, for the error. */
 static int
-check_threads(const char *v, char *err, size_t errlen)
+check_number(const char *v, unsigned long min, unsigned long max,
+    const char *what, char *err, size_t errlen)
 {
 	unsigned long	n;
 
-	if (parse_number(v, 10, 1, LOOP_WORKERS_MAX, &n) == -1) {
-		snprintf(err, errlen, "'%s' is not a number from 1 to %d", v,
-		    LOOP_WORKERS_MAX);
+	if (parse_number(v, 10, min, max, &n) == -1) {
+		snprintf(err, errlen, "'%s' is not %s from %lu to %lu", v, what,
+		    min, max);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+check_threads(const char *v, char *err, size_t errlen)
+{
+	return check_number(v, 1, LOOP_WORKERS_MAX, "a number", err, errlen);
 }
 
 static int
@@ -189,14 +197,8 @@ check_log_level(const char *v, char *err, size_t errlen)
 static int
 check_max_message(const char *v, char *err, size_t errlen)
 {
-	unsigned long	n;
-
-	if (parse_number(v, 10, 1, JOB_MAX_MESSAGE_LIMIT, &n) == -1) {
-		snprintf(err, errlen, "'%s' is not a number of bytes from 1 "
-		    "to %u", v, JOB_MAX_MESSAGE_LIMIT);
-		return -1;
-	}
-	return 0;
+	return check_number(v, 1, JOB_MAX_MESSAGE_LIMIT, "a number of bytes",
+	    err, errlen);
 }
 
 static void

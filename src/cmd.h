@@ -66,6 +66,10 @@ int	cmd_args(struct cmd_ctx *, const struct cmd_entry *,
  * its line, or with table set its table's records.  Returns 0, or -1 when
  * that job is gone. */
 int	cmd_watch_lines(struct evbuffer *, const char *name, int table);
+/* A job as `stats -j` shows it, one JSON object; the caller holds the
+ * job list (the main loop, or job_list_lock()). */
+struct job;
+void	cmd_stats_json_job(struct evbuffer *, struct job *);
 /* For commands that take no arguments at all. */
 int	cmd_args_none(struct cmd_ctx *, const struct cmd_entry *, int argc,
 	    char **argv);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include <event2/buffer.h>
@@ -94,7 +95,7 @@ cmd_stats_json_notes(struct evbuffer *b, struct job *j)
 		evbuffer_add_printf(b, "null");
 }
 
-static void
+void
 cmd_stats_json_job(struct evbuffer *b, struct job *j)
 {
 	struct counter_totals	 t;
@@ -104,8 +105,11 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 	counter_totals(j->slots, loop_nworkers(), &t);
 	evbuffer_add_printf(b, "{\"name\":");
 	json_string(b, j->name);
+	/* The flag, set with the state, since the HTTP thread comes here
+	 * too (/api/stats). */
 	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\",\"target\":",
-	    j->kind->name, job_state_name(j->state));
+	    j->kind->name, job_state_name(atomic_load(&j->stopping) ?
+	    JOB_STOPPING : JOB_RUNNING));
 	json_string(b, j->kind->target(j));
 	for (c = 0; c < CTR_COUNT; c++)
 		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -8,7 +7,7 @@
 #include <event2/buffer.h>
 #include <microhttpd.h>
 
-#include "counters.h"
+#include "cmd.h"
 #include "http_status.h"
 #include "job.h"
 #include "json.h"
@@ -23,17 +22,6 @@
 /* status.html as a C string, generated at build time (Makefile.am). */
 extern const char	http_status_html[];
 extern const size_t	http_status_html_len;
-
-/* What the page shows of a job, totals and rates alike. */
-static const enum counter http_status_counters[] = {
-	CTR_messages_received,
-	CTR_messages_sent,
-	CTR_bytes_received,
-	CTR_bytes_sent,
-	CTR_connection_errors,
-};
-#define HTTP_STATUS_NCOUNTERS \
-	(sizeof(http_status_counters) / sizeof(http_status_counters[0]))
 
 static double
 http_status_seconds(const struct timespec *ts)
@@ -70,39 +58,6 @@ http_status_page(struct MHD_Connection *conn)
 }
 
 static void
-http_status_job(struct evbuffer *b, struct job *j)
-{
-	const char	*sep = "";
-	enum job_state	 state;
-	size_t		 i;
-	int		 c;
-
-	/* The main loop sets the flag with the state; only the flag is
-	 * atomic. */
-	state = atomic_load(&j->stopping) ? JOB_STOPPING : JOB_RUNNING;
-	evbuffer_add_printf(b, "{\"name\":");
-	json_string(b, j->name);
-	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"target\":", j->kind->name);
-	json_string(b, j->kind->target(j));
-	evbuffer_add_printf(b, ",\"state\":\"%s\",\"connections\":%llu",
-	    job_state_name(state),
-	    (unsigned long long)job_total(j, CTR_connections));
-	for (i = 0; i < HTTP_STATUS_NCOUNTERS; i++) {
-		c = http_status_counters[i];
-		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
-		    (unsigned long long)job_total(j, c));
-	}
-	evbuffer_add_printf(b, ",\"per_second\":{");
-	for (i = 0; i < HTTP_STATUS_NCOUNTERS; i++) {
-		c = http_status_counters[i];
-		evbuffer_add_printf(b, "%s\"%s\":%llu", sep,
-		    counter_info[c].name, (unsigned long long)j->rate[c]);
-		sep = ",";
-	}
-	evbuffer_add_printf(b, "}}");
-}
-
-static void
 http_status_render(struct evbuffer *b)
 {
 	struct timespec	 now;
@@ -118,7 +73,7 @@ http_status_render(struct evbuffer *b)
 	job_list_lock();
 	TAILQ_FOREACH(j, job_list(), entry) {
 		evbuffer_add_printf(b, "%s", sep);
-		http_status_job(b, j);
+		cmd_stats_json_job(b, j);
 		sep = ",";
 	}
 	job_list_unlock();

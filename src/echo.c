@@ -47,7 +47,6 @@ static const struct args_opt echo_opts[] = {
 
 struct echo {
 	struct server	srv;		/* first, as server.h says */
-	int		deflate;	/* --deflate */
 };
 
 static void
@@ -141,7 +140,7 @@ echo_accept(struct job *j, int fd)
 	if ((c = conn_accept(j, loop_self(), fd, e->srv.tls, &echo_conn_ops,
 	    msg)) == NULL)
 		evbuffer_free(msg);
-	else if (e->deflate)
+	else if (e->srv.deflate)
 		conn_allow_deflate(c);
 }
 
@@ -156,7 +155,6 @@ echo_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = e;
 	e->srv.accept = echo_accept;
-	e->deflate = a->present[ECHO_OPT_DEFLATE];
 	return server_prepare(&e->srv, echo_opts, a, err, errlen);
 }
 

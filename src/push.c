@@ -235,8 +235,7 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 		goto nomem;
 	/* The message, where the burst's first frame holds it. */
 	p->payload = p->burst->data + p->burst->frame_len - size;
-	if (a->present[PUSH_OPT_DEFLATE] &&
-	    (p->zburst = push_zburst_new(p)) == NULL)
+	if (p->srv.deflate && (p->zburst = push_zburst_new(p)) == NULL)
 		goto nomem;
 	return 0;
 nomem:
@@ -466,7 +465,7 @@ push_accept(struct job *j, int fd)
 	    pc)) == NULL) {
 		push_burst_unref(pc->burst);
 		free(pc);
-	} else if (p->zburst != NULL)	/* --deflate */
+	} else if (p->srv.deflate)
 		conn_allow_deflate(c);
 }
 

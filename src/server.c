@@ -59,6 +59,7 @@ server_prepare(struct server *srv, const struct args_opt *opts,
 	}
 	sockaddr_str((struct sockaddr *)&srv->ss, srv->target,
 	    sizeof(srv->target));
+	srv->deflate = a->present[SERVER_OPT_DEFLATE];
 	return server_prepare_tls(srv, a, err, errlen);
 }
 

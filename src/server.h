@@ -31,13 +31,14 @@ struct server {
 	char			 target[SOCKADDR_STR_MAX];
 	struct listener		*listener;
 	struct tls		*tls;		/* NULL: plain TCP */
+	int			 deflate;	/* --deflate: may agree to it */
 	/* On the worker that is to own it: makes fd a connection of the
 	 * job, or closes it. */
 	void			(*accept)(struct job *, int fd);
 };
 
-/* Reads --port, --bind, and --tls-cert with --tls-key, loading them (opts
- * are the kind's). */
+/* Reads --port, --bind, --deflate, and --tls-cert with --tls-key, loading
+ * them (opts are the kind's). */
 int		 server_prepare(struct server *, const struct args_opt *opts,
 		    const struct args *, char *err, size_t errlen);
 /* Job kind operations for a kind whose j->priv begins with its server:

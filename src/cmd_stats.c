@@ -11,7 +11,6 @@
 #include "job.h"
 #include "json.h"
 #include "loop.h"
-#include "tls.h"
 
 static const struct args_opt cmd_stats_opts[] = {
 	{ "-j", 0 },

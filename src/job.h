@@ -89,6 +89,9 @@ extern const struct job_kind job_kind_push;
 extern const struct job_kind job_kind_recv;
 extern const struct job_kind job_kind_echo;
 
+/* True for a recv job told not to verify certificates (--insecure). */
+int		 recv_insecure(const struct job *);
+
 /*
  * Creates and starts a job of the kind named by argv[0] from the rest of
  * argv (its options and arguments).  With check set, only validates and

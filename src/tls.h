@@ -12,7 +12,6 @@
 
 #include "counters.h"
 
-struct job;
 struct tls;
 
 /* A server side: TLS 1.2 and 1.3, certificate chain and key from PEM
@@ -38,8 +37,5 @@ SSL		*tls_ssl_new(const struct tls *);
  */
 enum counter	 tls_failure(SSL *, unsigned long err, char *why,
 		    size_t whylen);
-
-/* True for a recv job that does not verify certificates (recv.c). */
-int		 recv_insecure(const struct job *);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * limit: the loopback ceiling that wsbench is measured against.
  *
@@ -24,6 +25,8 @@
  */
 
 #define _GNU_SOURCE
+
+#include "config.h"
 
 #include <sys/types.h>
 #include <sys/epoll.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Benchmark wsbench against the loopback ceiling and against peers.
 
 For each case (a message and a number of connections) each system below

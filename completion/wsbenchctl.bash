@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bash completion for wsbenchctl(8)
 #
 # The commands, job kinds and options are listed here rather than asked

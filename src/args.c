@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Options and positional arguments of one command, after cmd_parse_line()
  * has split it.  Unlike getopt(3) there is no abbreviation and no option
  * bundling: commands are typed rarely and read often, so names are exact.
  */
+#include "config.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Options of a command, after the command words: "--msg yo", "--msg=yo",
  * "--binary", "-j", with "--" ending the options.  Options and positional

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The table of commands.  The config file, the control socket and (through
  * the control socket) wsbenchctl all run their commands through cmd_exec(),

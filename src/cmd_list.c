@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: ISC */
+
 #include "config.h"
 
 #include <event2/buffer.h>

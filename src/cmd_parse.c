@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The command grammar shared by the config file, the control socket and
  * wsbenchctl: a small, predictable subset of sh(1) word splitting.
  */
+#include "config.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one command grammar: a config file line, a control-socket request and
  * a wsbenchctl command line all become an argv through these functions.

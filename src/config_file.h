@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The config file: a list of commands, one a line, run through cmd_exec(). */
 #ifndef CONFIG_FILE_H
 #define CONFIG_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A WebSocket connection on a worker loop: the opening handshake on either
  * side, frame reading through ws_reader, the ping and close rules, and the

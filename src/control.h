@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The control socket: a Unix socket on which each connection carries one
  * request line (a command in the config file grammar) and gets back lines

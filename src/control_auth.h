@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Who may use the control socket, as the peer's credentials (SO_PEERCRED)
  * say: root, the daemon's own user and members of the socket's group

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Per-job counters, declared once.  Each worker thread writes only its own
  * slot, without atomics that lock the bus; readers (the control socket, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The echo job: a WebSocket server that sends every message back as it
  * came, text as text and binary as binary, in one frame whatever the
@@ -9,6 +10,7 @@
  * permessage-deflate agreed (--deflate), the message is compressed in
  * place in that buffer before it goes out.
  */
+
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fixed-bucket histograms of durations, kept like the counters: each worker
  * observes into a slot of its own, readers add the slots up.  Buckets are

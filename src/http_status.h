@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The live status page on the metrics server: GET / is a page of its own
  * (src/status.html, built in) that polls GET /api/stats, the jobs and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Jobs: named push and echo servers and recv clients living in the
  * daemon.  A job is created and stopped on the main loop; its connections

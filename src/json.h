@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Just enough JSON writing for the -j output of list and stats. */
 #ifndef JSON_H
 #define JSON_H

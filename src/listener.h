@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Listening sockets on an event loop.  Out of descriptors, accept() fails
  * every time the socket is polled, and a listener that went on polling would

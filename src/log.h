@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Logging to stderr, the way a foreground (systemd) daemon does it. */
 #ifndef LOG_H
 #define LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Event loops and the threads that run them.  The main loop (control
  * socket, rate sampling) runs in the main thread; each worker loop runs in

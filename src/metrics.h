@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Prometheus endpoint: GET /metrics in the text exposition format,
  * served by libmicrohttpd from a thread of its own.  It reads the counters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The daemon's own families on /metrics: build, threads, control requests,
  * and the process metrics Prometheus clients conventionally export, read

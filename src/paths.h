@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Where the daemon and its control tool meet. */
 #ifndef PATHS_H
 #define PATHS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The push job: a WebSocket server that sends one message in a loop to
  * every client, as fast as each client reads.  Server frames are never
@@ -12,6 +13,7 @@
  * into chunks of frames under the same watermark; where each chunk ends is
  * kept, to count the messages written.
  */
+
 #include "config.h"
 
 #include <sys/socket.h>

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The recv job: N client connections to a ws:// URL, counting what they
  * receive.  Each connection has a slot on its worker that outlives it: when
  * the connection is lost the slot reconnects after a backoff, until the job
  * stops.
  */
+
 #include "config.h"
 
 #include <sys/queue.h>

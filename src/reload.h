@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reloading the config file, on SIGHUP or `wsbenchctl reload`.  The file is
  * checked whole first: with any error, nothing changes.  Then its start

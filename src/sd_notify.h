@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The service manager's notification protocol (sd_notify(3)), without
  * libsystemd: one datagram of KEY=VALUE lines to the Unix socket named by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the server kinds (push, echo) share: --port, --bind and TLS, a
  * listening socket on the main loop, and accepted sockets handed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The daemon's own settings, set by `set NAME VALUE` lines of the config
  * file (and a few by wsbenchctl at run time), overridden by command-line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Socket addresses as users write and read them. */
 #ifndef SOCKADDR_H
 #define SOCKADDR_H

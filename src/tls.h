@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * TLS for wss:// clients and for servers given a certificate: one SSL_CTX
  * a job, made when the job is prepared (so a certificate that does not

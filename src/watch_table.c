@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The table of `wsbenchctl watch` on a terminal.  The daemon sends a
  * record a job each second, then "end"; each "end" redraws the screen from
@@ -5,6 +6,7 @@
  * cursor home, erase to the end of the line and of the screen, hide and
  * show the cursor.  The last table stays on the screen at the end.
  */
+
 #include "config.h"
 
 #include <sys/ioctl.h>

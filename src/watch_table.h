@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The live table wsbenchctl draws on a terminal from the records of
  * `watch --table`: a row a job, redrawn in place each second.

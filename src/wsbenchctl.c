@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wsbenchctl: forwards its command line to wsbenchd's control socket and
  * prints the reply.  It knows no command itself: the daemon parses and runs
  * the line with the same parser and table as the config file.
  */
+
 #include "config.h"
 
 #include <sys/socket.h>

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wsbenchd: hosts WebSocket benchmark jobs.  The main thread runs the
  * control socket and the once-a-second rate sampling; worker threads run
  * the connections; libmicrohttpd serves /metrics from a thread of its own.
  */
+
 #include "config.h"
 
 #include <sys/resource.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `stats`, `list`, `-j stats`, `-j list` and /metrics show the same jobs
 # and, once the traffic stops, the same counts; promtool accepts /metrics.
 #
@@ -28,7 +29,7 @@ sample() {
 agree() {
 	local tag=$1
 	shift
-	"$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/$tag.stats" \
+	"$PYTHON3" "$HELPERS/agree_check.py" "$WORK/$tag.stats" \
 		"$WORK/$tag.stats.json" "$WORK/$tag.list.json" "$WORK/$tag.list" \
 		"$WORK/$tag.metrics" "$@" ||
 		fail "the views disagree ($tag), see above; metrics: $(cat "$WORK/$tag.metrics")"
@@ -130,7 +131,7 @@ for edit in \
 	sed "$edit" "$WORK/frozen.metrics" >"$WORK/doctored.metrics"
 	cmp -s "$WORK/frozen.metrics" "$WORK/doctored.metrics" &&
 		fail "doctored page $doctored: the edit changes nothing"
-	if "$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/frozen.stats" \
+	if "$PYTHON3" "$HELPERS/agree_check.py" "$WORK/frozen.stats" \
 		"$WORK/frozen.stats.json" "$WORK/frozen.list.json" \
 		"$WORK/frozen.list" "$WORK/doctored.metrics" --counters \
 		--rising r.connection_errors --rising r.errors_refused \

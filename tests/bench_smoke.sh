@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The benchmark driver (bench/run.py) in its quick mode, on the systems that
 # need nothing from the network: every one must come up, be measured and
 # report a positive rate, and the JSON must hold the targets.  Rates are

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `wsbenchd -n -f FILE` against golden files: good.conf passes, bad.conf
 # gives exactly the errors of bad.out; the shipped config passes; a daemon
 # on a config with an error exits 1; a good config runs at start.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Starting on a config, as wsbenchd(8) and wsbenchd.conf(5) describe it:
 # - a file with an error found by the check (-n) is reported and wsbenchd
 #   exits 1 "before starting anything";

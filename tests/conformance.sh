@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # RFC 6455 conformance, in the manner of Autobahn|Testsuite: the case
 # runner (tests/conformance/runner.py, Python 3 standard library) plays the
 # other side of each connection frame by frame against our echo and push

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The control socket under bad clients: a request that never ends, a
 # binary blob, a client that sends nothing, one that hangs up before its
 # reply, and a user who is neither root, the daemon's user nor in its
@@ -17,7 +18,7 @@ sock=${DAEMON_SOCK[a]}
 # another user need not read it.
 raw() {
 	run_bounded 40 "$@" "$PYTHON3" - "$sock" "$RAW_MODE" \
-		<"$TESTS_SRCDIR/ctl_raw.py"
+		<"$HELPERS/ctl_raw.py"
 }
 
 RAW_MODE=long
@@ -31,7 +32,7 @@ for _ in 1 2 3 4 5; do raw || fail "hangup client"; done
 
 # A client that sends nothing is dropped after 10 s; others go on.
 t0=$SECONDS
-spawn "$PYTHON3" "$TESTS_SRCDIR/ctl_raw.py" "$sock" idle
+spawn "$PYTHON3" "$HELPERS/ctl_raw.py" "$sock" idle
 idle=$LAST_PID
 for _ in 1 2 3; do
 	ctl_ok a version

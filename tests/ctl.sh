@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # wsbenchctl as wsbenchctl(8) describes it: -V, -h, -j with any command,
 # WSBENCH_SOCKET, the request size limit, newlines refused, option forms,
 # default job names, help, and watch ending when its job goes.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The daemon's life, as wsbenchd(8) describes it: signals (SIGINT, a
 # second SIGTERM during a slow shutdown, SIGHUP and SIGPIPE ignored), the
 # "stopping" state, the control socket file (mode, directory, what is at
@@ -30,7 +31,7 @@ stalled_client() {
 	local id=$1 job=$2 port
 	port=$(ctl "$id" -j list | json_get "[x['target'] for x in j if x['name'] == '$job'][0].rsplit(':', 1)[1]") ||
 		fail "no port for $job"
-	spawn "$PYTHON3" "$TESTS_SRCDIR/peer_client.py" "ws://127.0.0.1:$port/" \
+	spawn "$PYTHON3" "$HELPERS/peer_client.py" "ws://127.0.0.1:$port/" \
 		--count 10 --stall --timeout 60 >"$WORK/stall.out" 2>"$WORK/stall.err"
 	STALL_PID=$LAST_PID
 	wait_until 15 '[ -s "$WORK/stall.out" ]' ||

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The echo job against python3-websockets: every message back equal and of
 # its type, whatever its length form or fragmentation; counts agree with
 # what the client sent; a client that sends without reading is paused,
@@ -14,7 +15,7 @@ out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
 	fail "start echo reply: '$out'"
 port=${BASH_REMATCH[1]}
 
-run_bounded 90 "$PYTHON3" "$TESTS_SRCDIR/echo_client.py" \
+run_bounded 90 "$PYTHON3" "$HELPERS/echo_client.py" \
 	"ws://127.0.0.1:$port/" >"$WORK/echo.out" 2>"$WORK/echo.err" ||
 	fail "echo_client: $(cat "$WORK/echo.err")"
 sent=$(cat "$WORK/echo.out")

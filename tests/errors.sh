@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Bad commands fail with exit 1 and one clear line on stderr, and leave a
 # running push/recv pair alone; wsbenchctl without a daemon or without
 # arguments; a second daemon on a socket in use; a stale socket.
@@ -95,7 +96,7 @@ ctl_ok a stop z
 bad "stop: (job 'z' is already stopping|no job named 'z')" stop z
 
 # An empty request line, on the socket itself: one error line ("!...").
-reply=$(run_bounded 40 "$PYTHON3" "$TESTS_SRCDIR/ctl_raw.py" \
+reply=$(run_bounded 40 "$PYTHON3" "$HELPERS/ctl_raw.py" \
 	"${DAEMON_SOCK[a]}" empty) || fail "raw empty request: no reply"
 [[ $reply =~ ^![^$'\n']+$ ]] ||
 	fail "raw empty request: reply '$reply', expected one '!message' line"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Out of descriptors, a listener pauses instead of spinning on accept():
 # one log line, not one per poll; once descriptors are free again it
 # accepts again and the daemon serves as before.  Past FD_SETSIZE (1024)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The Grafana dashboard (etc/grafana/wsbench.json) against a real
 # Prometheus scraping two daemons every second: every query of every panel
 # parses and returns data, and the receive and send rates it shows agree
@@ -27,7 +28,7 @@ now() {
 
 # check COMMAND ARG...: grafana_check.py on this Prometheus and dashboard.
 check() {
-	"$PYTHON3" "$TESTS_SRCDIR/grafana_check.py" --prometheus "$PROM" \
+	"$PYTHON3" "$HELPERS/grafana_check.py" --prometheus "$PROM" \
 		--dashboard "$DASHBOARD" "$@" ||
 		defect "grafana_check.py $1: the dashboard does not hold, see above"
 }

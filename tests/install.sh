@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # `make install DESTDIR=...` of this build tree: every file lands in the
 # directory configure chose for it (the daemon, wsbenchctl, the three
 # manual pages, the config, the systemd unit, the sysusers file, the bash

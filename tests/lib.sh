@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 #
 # Helpers for the integration tests, sourced by every tests/*.sh:
@@ -23,7 +24,9 @@ _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${WSBENCHD:=$PWD/src/wsbenchd}"
 : "${WSBENCHCTL:=$PWD/src/wsbenchctl}"
 : "${PYTHON3:=/usr/bin/python3}"
-export TESTS_SRCDIR ETC_SRCDIR WSBENCHD WSBENCHCTL PYTHON3
+# Peer programs and helpers the tests run.
+HELPERS=$TESTS_SRCDIR/helpers
+export TESTS_SRCDIR ETC_SRCDIR WSBENCHD WSBENCHCTL PYTHON3 HELPERS
 # Tests always name their socket; an inherited default must not leak in.
 unset WSBENCH_SOCKET
 
@@ -437,7 +440,7 @@ SERVER_PORT=
 start_peer_server() {
 	local tag=$1
 	shift
-	spawn "$PYTHON3" "$TESTS_SRCDIR/peer_server.py" "$@" \
+	spawn "$PYTHON3" "$HELPERS/peer_server.py" "$@" \
 		>"$WORK/server.$tag.out" 2>"$WORK/server.$tag.err"
 	SERVER_PID=$LAST_PID
 	# shellcheck disable=SC2016 # evaluated by wait_until

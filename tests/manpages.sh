@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The manual pages lint clean and say what the programs do: every command
 # of the table (from `help`), every job kind and each of its options (from
 # the daemon's own error messages), every option of wsbenchd (from its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # --max-message, against the Python reference server (peer_server.py): a
 # larger message fails the connection with close code 1009 and counts as a
 # connection error, never as a message, on every connection of a job.

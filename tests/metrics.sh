@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The families of /metrics beyond the plain counters: closes by code from
 # peers that close with 1000, 4000, 1008 and no code, on both sides; the
 # handshake histogram, whose count is the connections opened; job_info's
@@ -20,7 +21,7 @@ start_daemon a
 
 # A server closing a recv job's first three connections with 1000, 4000
 # and 1008; r reconnects after each and keeps the fourth.
-spawn "$PYTHON3" "$TESTS_SRCDIR/close_peer.py" server 1000 4000 1008 \
+spawn "$PYTHON3" "$HELPERS/close_peer.py" server 1000 4000 1008 \
 	>"$WORK/peer.out" 2>"$WORK/peer.err"
 peer=$LAST_PID
 wait_until 15 '[ -s "$WORK/peer.out" ] || ! alive $peer' ||
@@ -37,7 +38,7 @@ out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
 [[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
 	fail "start echo reply: '$out'"
 eport=${BASH_REMATCH[1]}
-run_bounded 30 "$PYTHON3" "$TESTS_SRCDIR/close_peer.py" client \
+run_bounded 30 "$PYTHON3" "$HELPERS/close_peer.py" client \
 	"ws://127.0.0.1:$eport/" 1000 4000 1008 none 2>"$WORK/client.err" ||
 	fail "close_peer.py client: $(cat "$WORK/client.err")"
 wait_until 10 '[ "$(num_of a e connections)" -eq 0 ]' ||
@@ -61,7 +62,7 @@ ctl a -j list >"$WORK/s.list.json" || fail "-j list"
 ctl a list >"$WORK/s.list" || fail "list"
 metrics a >"$WORK/s.metrics" || fail "GET /metrics"
 page=$WORK/s.metrics
-"$PYTHON3" "$TESTS_SRCDIR/agree_check.py" "$WORK/s.stats" \
+"$PYTHON3" "$HELPERS/agree_check.py" "$WORK/s.stats" \
 	"$WORK/s.stats.json" "$WORK/s.list.json" "$WORK/s.list" "$page" \
 	--counters --jobs r:recv,e:echo,p:push \
 	--expect r.closes_1000=1 --expect r.closes_other=1 \

@@ -1,8 +1,9 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Interoperability with a browser: headless Chromium's own WebSocket
 # (Debian package chromium) against our push and echo servers.  A page
-# (tests/chromium/run.html, served with its cells by
-# tests/chromium/page_server.py on 127.0.0.1) runs every cell in one
+# (tests/helpers/chromium/run.html, served with its cells by
+# tests/helpers/chromium/page_server.py on 127.0.0.1) runs every cell in one
 # browser and posts each result back:
 #   push cells (text "yo"; binary as ArrayBuffer; 64 KiB binary as Blob;
 #     1 KiB generated text): the page counts and checks every message for at
@@ -68,7 +69,7 @@ EOF
 "$PYTHON3" -m json.tool "$WORK/cells.json" >/dev/null || fail "cells.json is not JSON"
 
 mkdir "$WORK/results"
-spawn "$PYTHON3" "$TESTS_SRCDIR/chromium/page_server.py" --cells "$WORK/cells.json" \
+spawn "$PYTHON3" "$HELPERS/chromium/page_server.py" --cells "$WORK/cells.json" \
 	--out "$WORK/results" --timeout $((TEST_TIMEOUT + 10)) \
 	>"$WORK/page.out" 2>"$WORK/page.err"
 page_pid=$LAST_PID
@@ -76,7 +77,7 @@ wait_until 15 '[ -s "$WORK/page.out" ] || ! alive $page_pid'
 page_port=$(head -n 1 "$WORK/page.out")
 is_uint "$page_port" || fail "page_server.py did not print its port: $(cat "$WORK/page.err")"
 
-spawn bash "$TESTS_SRCDIR/chromium/run_chromium.sh" "$WORK/chrome" \
+spawn bash "$HELPERS/chromium/run_chromium.sh" "$WORK/chrome" \
 	"http://127.0.0.1:$page_port/run.html" >"$WORK/chromium.out" 2>"$WORK/chromium.err"
 chromium_pid=$LAST_PID
 wait_until 10 '[ -s "$WORK/chromium.out" ]'

@@ -1,9 +1,10 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Interoperability with Node's `ws` (the version pinned in
-# tests/node/package-lock.json, installed into the workspace by npm ci):
-# (1) our push server -> the ws client (tests/node/push_client.js), for
+# tests/helpers/node/package-lock.json, installed into the workspace by npm ci):
+# (1) our push server -> the ws client (tests/helpers/node/push_client.js), for
 #     text, binary, generated and UTF-8 messages, from 2 bytes to 1 MiB;
-# (2) our echo server -> the ws client (tests/node/echo_client.js): text
+# (2) our echo server -> the ws client (tests/helpers/node/echo_client.js): text
 #     and binary of every length form, whole and fragmented, and a burst;
 # (3) both again with permessage-deflate (--deflate), ws offering each
 #     parameter combination.
@@ -14,8 +15,8 @@
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
-# shellcheck source=node/setup.sh
-. "$TESTS_SRCDIR/node/setup.sh"
+# shellcheck source=helpers/node/setup.sh
+. "$HELPERS/node/setup.sh"
 
 N=1000
 

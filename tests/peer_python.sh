@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Interoperability with an independent implementation, python3-websockets:
 # (1) our push server -> the Python client (peer_client.py);
 # (2) the Python server (peer_server.py) -> our recv job;
@@ -23,7 +24,7 @@ CLIENT_TOTAL=
 client() {
 	local tag=$1
 	shift
-	run_bounded 40 "$PYTHON3" "$TESTS_SRCDIR/peer_client.py" "$@" \
+	run_bounded 40 "$PYTHON3" "$HELPERS/peer_client.py" "$@" \
 		>"$WORK/client.$tag.out" 2>"$WORK/client.$tag.err"
 	CLIENT_RC=$?
 	CLIENT_TOTAL=$(tail -n 1 "$WORK/client.$tag.out")
@@ -125,7 +126,7 @@ done
 deflate_peer() {
 	local tag=$1
 	shift
-	run_bounded 60 "$PYTHON3" "$TESTS_SRCDIR/peer_deflate.py" "$@" \
+	run_bounded 60 "$PYTHON3" "$HELPERS/peer_deflate.py" "$@" \
 		>"$WORK/deflate.$tag.out" 2>"$WORK/deflate.$tag.err" ||
 		fail "peer_deflate.py $* failed: $(cat "$WORK/deflate.$tag.err")"
 	sed "s/^/    [$tag] /" "$WORK/deflate.$tag.err"
@@ -202,7 +203,7 @@ stop_job a ez
 # The Python server, our recv offering deflate: with context takeover
 # (our inflater keeps its window) and without.
 for accept in "" "server_no_context_takeover"; do
-	spawn "$PYTHON3" "$TESTS_SRCDIR/peer_deflate.py" serve --accept "$accept" \
+	spawn "$PYTHON3" "$HELPERS/peer_deflate.py" serve --accept "$accept" \
 		--messages "$N" --message "$msg" >"$WORK/dserve.out" 2>"$WORK/dserve.err"
 	pid=$LAST_PID
 	wait_until 15 '[ -s "$WORK/dserve.out" ]' || fail "peer_deflate.py serve did not start"

@@ -1,9 +1,10 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The recv job against servers nobody here wrote, a cell per
 # peer x type x size x fragmentation:
 #   peers: python3-websockets (tests/recv_matrix_server.py, with $PYTHON3)
-#          and Node's `ws` (tests/node/recv_server.js, pinned in
-#          tests/node/package-lock.json);
+#          and Node's `ws` (tests/helpers/node/recv_server.js, pinned in
+#          tests/helpers/node/package-lock.json);
 #   types: text (UTF-8 with characters of 1 to 4 bytes) and binary;
 #   sizes: 2 bytes, 1 KiB, 1 MiB;
 #   whole, or fragmented (frames cut at 1, 125, 126 bytes and 64 KiB, then
@@ -24,8 +25,8 @@
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 # shellcheck source=lib.sh
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
-# shellcheck source=node/setup.sh
-. "$TESTS_SRCDIR/node/setup.sh"
+# shellcheck source=helpers/node/setup.sh
+. "$HELPERS/node/setup.sh"
 
 SERVE=2			# connections served M messages each, per cell
 SIZES="2 1024 1048576"
@@ -62,7 +63,7 @@ cell() {
 	pinged) frag_arg=(--fragmented --ping-between) ;;
 	esac
 	case $peer in
-	python) server=("$PYTHON3" "$TESTS_SRCDIR/recv_matrix_server.py") ;;
+	python) server=("$PYTHON3" "$HELPERS/recv_matrix_server.py") ;;
 	node) server=(node "$NODE_DIR/recv_server.js") ;;
 	esac
 	spawn "${server[@]}" --type "$type" --size "$size" --messages "$m" \

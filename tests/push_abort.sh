@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Clients that upgrade and then reset the connection at once: push must
 # count no message it did not write (messages_sent x frame length never
 # exceeds bytes_sent), and the daemon must go on serving.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A push job and a recv job talking to each other: in one daemon, across
 # two daemons (with the push side restarting under the recv side), and
 # with --size and --binary messages.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # recv's handshake options (--header, --protocol, --origin) as a server sees
 # them; failures counted by reason with the last error's text; the peer's
 # close recorded with its code and reason; bad option values refused.
@@ -12,7 +13,7 @@ server() {
 	local mode=$1
 	HEADS=$WORK/$mode.heads
 	: >"$HEADS"
-	spawn "$PYTHON3" "$TESTS_SRCDIR/hs_server.py" "$mode" "$WORK/$mode.port" \
+	spawn "$PYTHON3" "$HELPERS/hs_server.py" "$mode" "$WORK/$mode.port" \
 		"$HEADS"
 	wait_until 10 '[ -s "$WORK/$mode.port" ]' || fail "hs_server $mode"
 	SPORT=$(cat "$WORK/$mode.port")

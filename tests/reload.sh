@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Reloading the config (`wsbenchctl reload` and SIGHUP): unchanged lines
 # keep their jobs running, connections and counters intact; removed lines
 # stop theirs; new lines start jobs; a changed line restarts its job under

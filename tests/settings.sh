@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The daemon's own settings (`set NAME VALUE`): read from the config file
 # whatever their place in it, held over by command-line options, changed
 # by a reload or by `wsbenchctl set`, refused whole with a bad file; the
@@ -26,7 +27,7 @@ from_of() {
 # with primary group GID, and prints the raw reply.
 as_user() {
 	run_bounded 20 setpriv --reuid=65534 --regid="$1" --clear-groups \
-		"$PYTHON3" - "$sock" line "$2" <"$TESTS_SRCDIR/ctl_raw.py"
+		"$PYTHON3" - "$sock" line "$2" <"$HELPERS/ctl_raw.py"
 }
 
 # --- settings from the file, wherever they stand; options win -----------------

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The live status page on the metrics server, with a push job and two recv
 # jobs reading it:
 #   GET / is src/status.html as built in, with its headers (HTML, no-store,
@@ -7,7 +8,7 @@
 #   GET /api/stats is JSON with the daemon's version, uptime and time, and
 #     every job with its totals and per-second rates;
 #   in headless Chromium, driven over the DevTools protocol
-#     (tests/chromium/status_cdp.py), the page logs no error or exception,
+#     (tests/helpers/chromium/status_cdp.py), the page logs no error or exception,
 #     shows every job, its figures move between two reads 2.5 s apart, and
 #     its chart has points; a screenshot goes to tests/status_page.png in
 #     the build directory.
@@ -119,13 +120,13 @@ out=$(curl -sS --max-time 10 "$(metrics_url a /nosuch)")
 	defect "GET /nosuch says '$out'"
 
 # Chromium on a blank tab; the driver opens the page once it listens.
-spawn bash "$TESTS_SRCDIR/chromium/run_chromium.sh" "$WORK/chrome" about:blank \
+spawn bash "$HELPERS/chromium/run_chromium.sh" "$WORK/chrome" about:blank \
 	--remote-debugging-port=0 >"$WORK/chromium.out" 2>"$WORK/chromium.err"
 chromium_pid=$LAST_PID
 mkdir -p tests
 shot=$PWD/tests/status_page.png
 rm -f "$shot"
-run_bounded 90 "$PYTHON3" "$TESTS_SRCDIR/chromium/status_cdp.py" \
+run_bounded 90 "$PYTHON3" "$HELPERS/chromium/status_cdp.py" \
 	--profile "$WORK/chrome/profile" --url "$(metrics_url a /)" \
 	--screenshot "$shot" --wait-jobs 3 --gap 2.5 --timeout 45 \
 	>"$WORK/report.json" 2>"$WORK/cdp.err"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # wsbenchd as a systemd service, without systemd running:
 #
 # - the unit as built (systemd/wsbenchd.service): every placeholder filled,
@@ -280,7 +281,7 @@ run_notified file "$WORK/notify.sock" $$
 check_ready file
 port=$(ctl file -j list | json_get "[x['target'] for x in j if x['name'] == 'e'][0].rsplit(':', 1)[1]") ||
 	fail "no port for echo job e"
-run_bounded 60 "$PYTHON3" "$TESTS_SRCDIR/echo_client.py" "ws://127.0.0.1:$port/" \
+run_bounded 60 "$PYTHON3" "$HELPERS/echo_client.py" "ws://127.0.0.1:$port/" \
 	>"$WORK/echo.out" 2>"$WORK/echo.err" ||
 	defect "echo_client.py: $(cat "$WORK/echo.err")"
 ctl_ok file start echo --name e2 --port 0

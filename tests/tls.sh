@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # TLS: wss:// clients and TLS servers, with certificates made here by the
 # openssl command line into the workspace (a throwaway CA, a server
 # certificate for 127.0.0.1 and localhost, one for localhost only, an
@@ -17,8 +18,8 @@
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
-# shellcheck source=node/setup.sh
-. "$TESTS_SRCDIR/node/setup.sh"
+# shellcheck source=helpers/node/setup.sh
+. "$HELPERS/node/setup.sh"
 
 command -v openssl >/dev/null || fail "openssl is not installed (Debian package openssl)"
 
@@ -261,7 +262,7 @@ stop_job a te
 
 # --- (3) our recv -> Python websockets -----------------------------------------
 
-spawn "$PYTHON3" "$TESTS_SRCDIR/tls_server.py" --cert "$PKI/server.pem" \
+spawn "$PYTHON3" "$HELPERS/tls_server.py" --cert "$PKI/server.pem" \
 	--key "$PKI/server.key" >"$WORK/py.out" 2>"$WORK/py.err"
 pypid=$LAST_PID
 wait_until 15 '[ -s "$WORK/py.out" ] || ! alive $pypid'

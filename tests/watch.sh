@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # wsbenchctl watch: plain lines through a pipe, and on a terminal when
 # asked for them; on a terminal, a live table (aligned columns, a row a
 # job, rows coming and going with the jobs, Ctrl-C ending it with status 0
@@ -72,7 +73,7 @@ on_tty() {
 		shift
 	done
 	shift
-	spawn "$PYTHON3" "$TESTS_SRCDIR/watch_pty.py" --raw "$WORK/$tag.raw" \
+	spawn "$PYTHON3" "$HELPERS/watch_pty.py" --raw "$WORK/$tag.raw" \
 		--frame "$WORK/$tag.frame" --stop "$WORK/$tag.stop" \
 		--rows "${TTY_ROWS:-40}" --cols "${TTY_COLS:-160}" \
 		-- env "${env[@]}" "$WSBENCHCTL" -s "$sock" watch "$@" \

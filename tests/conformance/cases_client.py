@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Categories 12 and 13: our recv client.  A recv job connects to the
 runner, which plays the server: the runner checks the job's opening
 request, answers it (a valid 101 unless the case says otherwise), then

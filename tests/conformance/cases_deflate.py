@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Categories 15 and 16: permessage-deflate (RFC 7692), in the manner of
 Autobahn|Testsuite's 12 and 13.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Category 11: the opening handshake of our echo server.  The runner
 opens a bare TCP connection and writes the request itself."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Cases against our servers: the runner is the client of the echo job
 (echo: default 16 MiB limit; echo-limit: --max-message 1000) or of the
 push job (push: 'yo'; push-big: --size 70000), after a valid opening

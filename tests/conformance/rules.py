@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The RFC 6455 rules the cases check: section and a short quote or
 paraphrase.  "Fail" is the RFC's _Fail the WebSocket Connection_ (7.1.7):
 send a close frame with the reason's code if possible, then close TCP."""

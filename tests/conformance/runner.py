@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """WebSocket conformance cases against wsbenchd, in the manner of
 Autobahn|Testsuite: the runner plays the other side of a connection frame
 by frame over a raw socket and checks what our side does.

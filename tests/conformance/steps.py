@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The case model: a Case is a list of steps played in order on one
 connection.  A step either acts (sends bytes, answers a handshake, stops a
 job) or expects (the echo of a message, a pong, a close with a code, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """RFC 6455 on the wire, for the conformance runner: frames as we send them
 (any of them, including the ones the RFC forbids), frames as we receive
 them (checked against what the RFC lets the other side send), masking,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Push server built on the Node `ws` library, a peer for the wsbench benchmark.
 //
 //   node push.js --port PORT [--msg TEXT | --size N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: ISC
 // Receiving client built on the Node `ws` library, a peer for the wsbench
 // benchmark.
 //

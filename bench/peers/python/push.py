@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Push server built on Python `websockets` (asyncio), a peer for wsbench.
 
     /usr/bin/python3 push.py --port PORT [--msg TEXT | --size N]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Receiving client built on Python `websockets` (asyncio), a peer for wsbench.
 
     /usr/bin/python3 recv.py --url URL [--connections N]

@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+"""Loads wsbenchd's status page in a running headless Chromium over the
+DevTools protocol and reports what the page showed, as JSON on stdout.
+
+  status_cdp.py --profile DIR --url URL --screenshot FILE [--wait-jobs N]
+                [--gap SECONDS] [--timeout SECONDS]
+
+DIR is the Chromium profile started with --remote-debugging-port=0: its
+DevToolsActivePort file names the port.  The page is opened from a blank
+tab after the Runtime, Log and Page domains are on, so that nothing it
+logs while loading is missed.  Once the table shows N jobs, the table is
+read twice, --gap seconds apart; then the chart's state is read and a
+screenshot saved.  The report:
+
+  {"errors": [...],        console errors, exceptions, log entries of
+                           level error (CSP violations and failed loads
+                           among them)
+   "reads": [[{"job", "cells": [...]}], ...],   the table, each read
+   "headers": [...],       the table's column titles
+   "legend": [...],        the legend's items
+   "points": N,            points the chart drew
+   "colored_pixels": N,    saturated pixels on the chart (its lines)
+   "live": "..."}          the page's own liveness note
+
+Exit 0 with a report, 1 on a failure of the browser or protocol (message
+on stderr).  Python standard library and python3-websockets only.
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import sys
+import time
+import urllib.request
+
+import websockets
+
+TABLE_JS = """(() => {
+  const rows = [...document.querySelectorAll('#jobs tbody tr[data-job]')];
+  return rows.map(tr => ({job: tr.dataset.job,
+                          cells: [...tr.cells].map(c => c.textContent)}));
+})()"""
+
+CHART_JS = """(() => {
+  const cv = document.getElementById('chart');
+  const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const hi = Math.max(d[i], d[i + 1], d[i + 2]);
+    const lo = Math.min(d[i], d[i + 1], d[i + 2]);
+    if (d[i + 3] > 128 && hi - lo > 80)
+      n++;
+  }
+  return {points: +cv.dataset.points, colored_pixels: n,
+          headers: [...document.querySelectorAll('#jobs thead th')]
+                   .map(th => th.textContent),
+          legend: [...document.querySelectorAll('#legend li')]
+                  .map(li => li.textContent),
+          live: document.getElementById('live').textContent};
+})()"""
+
+
+def log(*args):
+    print("status_cdp:", *args, file=sys.stderr, flush=True)
+
+
+class Tab:
+    """One page target: commands by id, events kept in order."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.next_id = 0
+        self.waiting = {}
+        self.events = []
+        self.reader = asyncio.ensure_future(self.read())
+
+    async def read(self):
+        async for raw in self.ws:
+            msg = json.loads(raw)
+            if "id" in msg:
+                fut = self.waiting.pop(msg["id"], None)
+                if fut is not None and not fut.done():
+                    fut.set_result(msg)
+            else:
+                self.events.append(msg)
+
+    async def call(self, method, **params):
+        self.next_id += 1
+        fut = asyncio.get_running_loop().create_future()
+        self.waiting[self.next_id] = fut
+        await self.ws.send(json.dumps(
+            {"id": self.next_id, "method": method, "params": params}))
+        msg = await asyncio.wait_for(fut, 20)
+        if "error" in msg:
+            raise RuntimeError(f"{method}: {msg['error']}")
+        return msg["result"]
+
+    async def evaluate(self, expr):
+        r = await self.call("Runtime.evaluate", expression=expr,
+                            returnByValue=True)
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"evaluate: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def seen(self, method):
+        return any(e["method"] == method for e in self.events)
+
+
+def errors_of(events):
+    """What the page reported as errors, one line each."""
+    out = []
+    for e in events:
+        p = e.get("params", {})
+        if e["method"] == "Runtime.consoleAPICalled" and \
+                p.get("type") in ("error", "assert"):
+            out.append("console." + p["type"] + ": " + " ".join(
+                str(a.get("value", a.get("description", "")))
+                for a in p.get("args", [])))
+        elif e["method"] == "Runtime.exceptionThrown":
+            d = p.get("exceptionDetails", {})
+            out.append("exception: " + d.get("exception", {}).get(
+                "description", d.get("text", "")))
+        elif e["method"] == "Log.entryAdded" and \
+                p.get("entry", {}).get("level") == "error":
+            entry = p["entry"]
+            out.append(f"log ({entry.get('source')}): {entry.get('text')} "
+                       f"{entry.get('url', '')}".rstrip())
+    return out
+
+
+def devtools_port(profile, deadline):
+    path = os.path.join(profile, "DevToolsActivePort")
+    while time.monotonic() < deadline:
+        try:
+            with open(path) as f:
+                port = f.readline().strip()
+            if port.isdigit():
+                return int(port)
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"no {path}: Chromium did not open DevTools")
+
+
+def page_target(port, deadline):
+    url = f"http://127.0.0.1:{port}/json/list"
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            for t in json.load(r):
+                if t.get("type") == "page" and "webSocketDebuggerUrl" in t:
+                    return t["webSocketDebuggerUrl"]
+        time.sleep(0.2)
+    raise RuntimeError("no page target in " + url)
+
+
+async def until(deadline, check):
+    """Polls check() (a coroutine) every 0.25 s until it is true."""
+    while time.monotonic() < deadline:
+        v = await check()
+        if v:
+            return v
+        await asyncio.sleep(0.25)
+    return None
+
+
+async def run(args):
+    deadline = time.monotonic() + args.timeout
+    port = devtools_port(args.profile, deadline)
+    ws_url = page_target(port, deadline)
+    async with websockets.connect(ws_url, max_size=None,
+                                  ping_interval=None) as ws:
+        tab = Tab(ws)
+        for domain in ("Runtime", "Log", "Page"):
+            await tab.call(domain + ".enable")
+        await tab.call("Emulation.setDeviceMetricsOverride", width=1200,
+                       height=900, deviceScaleFactor=1, mobile=False)
+        await tab.call("Page.navigate", url=args.url)
+
+        async def loaded():
+            return tab.seen("Page.loadEventFired")
+
+        async def table_full():
+            rows = await tab.evaluate(TABLE_JS)
+            return rows if rows and len(rows) >= args.wait_jobs else None
+
+        if not await until(deadline, loaded):
+            raise RuntimeError("the page did not load")
+        reads = [await until(deadline, table_full) or []]
+        log(f"table shows {len(reads[0])} job(s)")
+        await asyncio.sleep(args.gap)
+        reads.append(await tab.evaluate(TABLE_JS))
+        chart = await tab.evaluate(CHART_JS)
+        shot = await tab.call("Page.captureScreenshot", format="png")
+        with open(args.screenshot, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        log("screenshot in", args.screenshot)
+        # Whatever the last poll logs has its moment to arrive.
+        await asyncio.sleep(1)
+        tab.reader.cancel()
+    report = {"errors": errors_of(tab.events), "reads": reads}
+    report.update(chart)
+    return report
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--profile", required=True)
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--wait-jobs", type=int, default=1)
+    ap.add_argument("--gap", type=float, default=2.5)
+    ap.add_argument("--timeout", type=float, default=60)
+    args = ap.parse_args()
+    try:
+        report = asyncio.run(run(args))
+    except (OSError, RuntimeError, asyncio.TimeoutError,
+            websockets.exceptions.WebSocketException) as e:
+        log("failed:", repr(e))
+        return 1
+    json.dump(report, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,10 +7,19 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
+
+static const struct args_opt	args_none[] = { ARGS_END };
+
+const struct args_opt *
+args_opts(const struct args_template *t)
+{
+	return t->opts != NULL ? t->opts : args_none;
+}
 
 /* The index of the option a word names, ignoring any "=value"; or -1. */
 static int
@@ -129,12 +138,15 @@ args_opts_fit(const struct args_opt *opts, char *err, size_t errlen)
 }
 
 int
-args_parse(const struct args_opt *opts, int argc, char **argv, int min_pos,
-    int max_pos, struct args *a, char *err, size_t errlen)
+args_parse(const struct args_template *t, int argc, char **argv,
+    struct args *a, char *err, size_t errlen)
 {
-	int	i, options = 1;
+	const struct args_opt	*opts = args_opts(t);
+	int			 i, options = 1;
+	int			 max_pos = t->max_pos;
 
 	memset(a, 0, sizeof(*a));
+	a->tmpl = t;
 	if (args_opts_fit(opts, err, errlen) == -1)
 		return -1;
 	if (max_pos > ARGS_POS_MAX)
@@ -150,9 +162,9 @@ args_parse(const struct args_opt *opts, int argc, char **argv, int min_pos,
 		    errlen) == -1)
 			return -1;
 	}
-	if (a->npos < min_pos) {
+	if (a->npos < t->min_pos) {
 		snprintf(err, errlen, "missing argument (%d needed, %d given)",
-		    min_pos, a->npos);
+		    t->min_pos, a->npos);
 		return -1;
 	}
 	return 0;
@@ -179,22 +191,63 @@ args_decimal(const char *s, unsigned long *out)
 }
 
 int
-args_uint(const struct args_opt *opts, const struct args *a, int idx,
-    unsigned long min, unsigned long max, unsigned long dflt,
+args_uint(const struct args *a, int idx, unsigned long dflt,
     unsigned long *out, char *err, size_t errlen)
 {
-	const char	*s = a->value[idx];
-	unsigned long	 n;
+	const struct args_opt	*o = &args_opts(a->tmpl)[idx];
+	const char		*s = a->value[idx];
+	unsigned long		 n;
 
 	if (s == NULL) {
 		*out = dflt;
 		return 0;
 	}
-	if (args_decimal(s, &n) == -1 || n < min || n > max) {
+	if (args_decimal(s, &n) == -1 || n < o->min || n > o->max) {
 		snprintf(err, errlen, "%s: expected a number from %lu to %lu, "
-		    "got '%s'", opts[idx].name, min, max, s);
+		    "got '%s'", o->name, o->min, o->max, s);
 		return -1;
 	}
 	*out = n;
 	return 0;
+}
+
+/* Appends to the string in out, cut at cap. */
+static void __attribute__((format(printf, 3, 4)))
+args_cat(char *out, size_t cap, const char *fmt, ...)
+{
+	size_t	len = strnlen(out, cap);
+	va_list	ap;
+
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+void
+args_opt_usage(const struct args_opt *o, char *out, size_t cap)
+{
+	if (o->takes_value)
+		args_cat(out, cap, "%s %s", o->name,
+		    o->value_name != NULL ? o->value_name : "VALUE");
+	else
+		args_cat(out, cap, "%s", o->name);
+}
+
+void
+args_usage(const struct args_template *t, char *out, size_t cap)
+{
+	const struct args_opt	*o;
+	const char		*sep = "";
+
+	for (o = args_opts(t); o->name != NULL; o++) {
+		args_cat(out, cap, "%s[", sep);
+		args_opt_usage(o, out, cap);
+		args_cat(out, cap, "]%s", o->takes_value == ARGS_MANY ?
+		    "..." : "");
+		sep = " ";
+	}
+	if (t->pos != NULL)
+		args_cat(out, cap, "%s%s", sep, t->pos);
 }

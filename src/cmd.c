@@ -25,6 +25,23 @@ static const struct cmd_entry *const cmd_table[] = {
 };
 #define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
 
+const struct cmd_entry *
+cmd_entry_at(size_t i)
+{
+	return i < CMD_NTABLE ? cmd_table[i] : NULL;
+}
+
+const struct cmd_entry *
+cmd_entry_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < CMD_NTABLE; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
 /* "valid: start stop ...", bgpctl style, for an unknown word; those
  * with all of flags. */
 static void
@@ -39,12 +56,75 @@ cmd_names(char *out, size_t cap, int flags)
 			    len > 0 ? " " : "", cmd_table[i]->name);
 }
 
+void
+cmd_usage(const struct cmd_entry *e, char *out, size_t cap)
+{
+	size_t	len;
+
+	len = (size_t)snprintf(out, cap, "%s ", e->name);
+	args_usage(&e->args, out, cap);
+	/* No argument at all: no blank after the name. */
+	if (len < cap && out[len] == '\0')
+		out[len - 1] = '\0';
+}
+
+const struct args_template *
+cmd_kind_find(const struct cmd_entry *e, const char *word, char *err,
+    size_t errlen)
+{
+	const struct args_template	*t;
+	const char			*name, *help;
+	char				 names[128];
+	size_t				 i, len = 0;
+
+	names[0] = '\0';
+	for (i = 0; (t = e->kind(i, &name, &help)) != NULL; i++) {
+		if (word != NULL && strcmp(name, word) == 0)
+			return t;
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) -
+			    len, "%s%s", len > 0 ? " " : "", name);
+	}
+	if (word == NULL)
+		snprintf(err, errlen, "missing %s (valid: %s)", e->kind_noun,
+		    names);
+	else
+		snprintf(err, errlen, "unknown %s '%s' (valid: %s)",
+		    e->kind_noun, word, names);
+	return NULL;
+}
+
+int
+cmd_args(const struct cmd_entry *e, int argc, char **argv, struct args *a,
+    char *err, size_t errlen)
+{
+	const struct args_template	*t;
+	char				 msg[CMD_ERR_MAX / 2];
+	char				 usage[CMD_ERR_MAX / 2];
+
+	/* A kind's own message already lists what is valid. */
+	if (e->kind != NULL) {
+		if ((t = cmd_kind_find(e, argc > 1 ? argv[1] : NULL, err,
+		    errlen)) == NULL)
+			return -1;
+		return args_parse(t, argc - 2, argv + 2, a, err, errlen);
+	}
+	if (args_parse(&e->args, argc - 1, argv + 1, a, msg,
+	    sizeof(msg)) == -1) {
+		cmd_usage(e, usage, sizeof(usage));
+		snprintf(err, errlen, "%s (usage: %s)", msg, usage);
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char	*v[CMD_ARGS_MAX + 1];
-	char	 names[128];
-	size_t	 i;
+	const struct cmd_entry	*e;
+	struct args		 a;
+	char			*v[CMD_ARGS_MAX + 1];
+	char			 names[128], err[CMD_ERR_MAX - 16];
 
 	ctx->err[0] = '\0';
 	if (argc < 1)
@@ -60,23 +140,23 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		argc--;
 		argv = v;
 	}
-	for (i = 0; i < CMD_NTABLE; i++) {
-		if (strcmp(cmd_table[i]->name, argv[0]) != 0)
-			continue;
-		if ((cmd_table[i]->flags & CMD_CLIENT_ONLY) &&
-		    ctx->client == NULL)
-			return cmd_error(ctx, "%s: only for wsbenchctl",
-			    argv[0]);
-		if (ctx->readonly && !(cmd_table[i]->flags & CMD_READONLY)) {
-			cmd_names(names, sizeof(names), CMD_READONLY);
-			return cmd_error(ctx, "%s: permission denied: the read "
-			    "group may run only %s", argv[0], names);
-		}
-		return cmd_table[i]->exec(ctx, argc, argv);
+	if ((e = cmd_entry_find(argv[0])) == NULL) {
+		cmd_names(names, sizeof(names), 0);
+		return cmd_error(ctx, "unknown command '%s' (valid: %s)",
+		    argv[0], names);
 	}
-	cmd_names(names, sizeof(names), 0);
-	return cmd_error(ctx, "unknown command '%s' (valid: %s)", argv[0],
-	    names);
+	if ((e->flags & CMD_CLIENT_ONLY) && ctx->client == NULL)
+		return cmd_error(ctx, "%s: only for wsbenchctl", argv[0]);
+	if (ctx->readonly && !(e->flags & CMD_READONLY)) {
+		cmd_names(names, sizeof(names), CMD_READONLY);
+		return cmd_error(ctx, "%s: permission denied: the read "
+		    "group may run only %s", argv[0], names);
+	}
+	if (cmd_args(e, argc, argv, &a, err, sizeof(err)) == -1)
+		return cmd_error(ctx, "%s: %s", e->name, err);
+	ctx->argc = argc;
+	ctx->argv = argv;
+	return e->exec(ctx, &a);
 }
 
 void
@@ -101,39 +181,4 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-void
-cmd_print_usage(struct cmd_ctx *ctx)
-{
-	size_t	i;
-
-	for (i = 0; i < CMD_NTABLE; i++)
-		cmd_print(ctx, "%s%s%s", cmd_table[i]->name,
-		    *cmd_table[i]->usage != '\0' ? " " : "",
-		    cmd_table[i]->usage);
-}
-
-int
-cmd_args(struct cmd_ctx *ctx, const struct cmd_entry *e,
-    const struct args_opt *opts, int argc, char **argv, int min_pos,
-    int max_pos, struct args *a)
-{
-	char	err[CMD_ERR_MAX / 2];
-
-	if (args_parse(opts, argc, argv, min_pos, max_pos, a, err,
-	    sizeof(err)) == -1)
-		return cmd_error(ctx, "%s: %s (usage: %s%s%s)", e->name, err,
-		    e->name, *e->usage != '\0' ? " " : "", e->usage);
-	return 0;
-}
-
-int
-cmd_args_none(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
-    char **argv)
-{
-	static const struct args_opt	none[] = { { NULL, 0 } };
-	struct args			a;
-
-	return cmd_args(ctx, e, none, argc - 1, argv + 1, 0, 0, &a);
 }

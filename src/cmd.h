@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "args.h"
+
 struct control_client;
 struct evbuffer;
 
@@ -21,17 +23,30 @@ struct cmd_ctx {
 	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
 	int			 readonly;	/* may run CMD_READONLY only */
+	int			 argc;		/* the command's words, -j */
+	char			**argv;		/* taken out (set by cmd_exec) */
 	char			 err[CMD_ERR_MAX];
 };
 
 #define CMD_CLIENT_ONLY	0x1	/* makes sense on the control socket only */
 #define CMD_READONLY	0x2	/* changes nothing: open to the read group */
 
+/*
+ * A command: its arguments are parsed with args before exec runs, and its
+ * usage is made from args.  A command whose first argument names a kind
+ * with options of its own (start push ...) has kind: the i-th kind's
+ * template, name and one-line description, or NULL past the last; the
+ * rest of its words are parsed with that kind's template, and args says
+ * only how its usage reads ("KIND [OPTION]...").
+ */
 struct cmd_entry {
-	const char	*name;
-	const char	*usage;		/* arguments, after the name */
-	int		 flags;
-	int		(*exec)(struct cmd_ctx *, int, char **);
+	const char		*name;
+	struct args_template	 args;
+	const struct args_template *(*kind)(size_t i, const char **name,
+				    const char **help);
+	const char		*kind_noun;	/* "job kind", in messages */
+	int			 flags;
+	int			(*exec)(struct cmd_ctx *, const struct args *);
 };
 
 extern const struct cmd_entry cmd_start_entry;
@@ -55,14 +70,23 @@ void	cmd_print(struct cmd_ctx *, const char *fmt, ...)
 /* Sets the error message; returns -1 for "return cmd_error(...)". */
 int	cmd_error(struct cmd_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Every command with its usage, a line each. */
-void	cmd_print_usage(struct cmd_ctx *);
-/* args_parse() for a command: errors carry the command's usage. */
-struct args;
-struct args_opt;
-int	cmd_args(struct cmd_ctx *, const struct cmd_entry *,
-	    const struct args_opt *, int argc, char **argv, int min_pos,
-	    int max_pos, struct args *);
+/* The i-th command of the table, or NULL past the last. */
+const struct cmd_entry *cmd_entry_at(size_t i);
+/* The command named name, or NULL. */
+const struct cmd_entry *cmd_entry_find(const char *name);
+/* The usage of e, with its name: "stats [-j] [NAME]". */
+void	cmd_usage(const struct cmd_entry *e, char *out, size_t cap);
+/* The template of e's kind named word; or NULL with a message naming the
+ * valid kinds in err. */
+const struct args_template *cmd_kind_find(const struct cmd_entry *e,
+	    const char *word, char *err, size_t errlen);
+/*
+ * Parses a command's words (argv[0] is its name, e's) as cmd_exec() does
+ * before running it, so that whoever reads a command line (reload, for
+ * start's --name) reads it as it runs.  Returns 0, or -1 with a message.
+ */
+int	cmd_args(const struct cmd_entry *e, int argc, char **argv,
+	    struct args *a, char *err, size_t errlen);
 /* Appends what `watch` sends each second for job name (NULL: all jobs):
  * its line, or with table set its table's records.  Returns 0, or -1 when
  * that job is gone. */
@@ -71,8 +95,5 @@ int	cmd_watch_lines(struct evbuffer *, const char *name, int table);
  * job list (the main loop, or job_list_lock()). */
 struct job;
 void	cmd_stats_json_job(struct evbuffer *, struct job *);
-/* For commands that take no arguments at all. */
-int	cmd_args_none(struct cmd_ctx *, const struct cmd_entry *, int argc,
-	    char **argv);
 
 #endif

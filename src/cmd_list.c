@@ -10,8 +10,8 @@
 #include "json.h"
 
 static const struct args_opt cmd_list_opts[] = {
-	{ "-j", 0 },
-	{ NULL, 0 }
+	ARGS_FLAG("-j", "JSON: an array of objects"),
+	ARGS_END
 };
 
 static void
@@ -36,17 +36,13 @@ cmd_list_json(struct cmd_ctx *ctx)
 }
 
 static int
-cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_list_exec(struct cmd_ctx *ctx, const struct args *a)
 {
-	struct args	 a;
 	struct job	*j;
 
-	if (cmd_args(ctx, &cmd_list_entry, cmd_list_opts, argc - 1, argv + 1,
-	    0, 0, &a) == -1)
-		return -1;
 	if (ctx->out == NULL)
 		return 0;
-	if (ctx->json || a.present[0]) {
+	if (ctx->json || a->present[0]) {
 		cmd_list_json(ctx);
 		return 0;
 	}
@@ -62,7 +58,7 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
-	.usage = "[-j]",
+	.args = { .opts = cmd_list_opts },
 	.flags = CMD_READONLY,
 	.exec = cmd_list_exec,
 };

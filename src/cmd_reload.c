@@ -6,12 +6,11 @@
 #include "reload.h"
 
 static int
-cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reload_exec(struct cmd_ctx *ctx, const struct args *a)
 {
 	char	msg[CMD_ERR_MAX / 2];
 
-	if (cmd_args_none(ctx, &cmd_reload_entry, argc, argv) == -1)
-		return -1;
+	(void)a;
 	if (ctx->check)
 		return 0;
 	if (reload_run(msg, sizeof(msg)) == -1)
@@ -22,7 +21,6 @@ cmd_reload_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_reload_entry = {
 	.name = "reload",
-	.usage = "",
 	.flags = CMD_CLIENT_ONLY,
 	.exec = cmd_reload_exec,
 };

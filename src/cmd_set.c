@@ -6,10 +6,6 @@
 #include "cmd.h"
 #include "settings.h"
 
-static const struct args_opt cmd_set_opts[] = {
-	{ NULL, 0 }
-};
-
 static void
 cmd_set_print(void *arg, const char *name, const char *value,
     const char *from)
@@ -24,32 +20,30 @@ cmd_set_print(void *arg, const char *name, const char *value,
  * every setting with where its value comes from.
  */
 static int
-cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_set_exec(struct cmd_ctx *ctx, const struct args *a)
 {
-	struct args	a;
-	char		err[CMD_ERR_MAX / 2];
-	int		rc = 0;
+	char	err[CMD_ERR_MAX / 2], usage[CMD_ERR_MAX / 4];
+	int	rc = 0;
 
-	if (cmd_args(ctx, &cmd_set_entry, cmd_set_opts, argc - 1, argv + 1,
-	    0, 2, &a) == -1)
-		return -1;
-	if (a.npos == 1 || (a.npos == 0 && ctx->config))
-		return cmd_error(ctx, "set: missing %s (usage: set NAME "
-		    "VALUE)", a.npos == 0 ? "NAME and VALUE" : "VALUE");
-	if (a.npos == 0) {
+	if (a->npos == 1 || (a->npos == 0 && ctx->config)) {
+		cmd_usage(&cmd_set_entry, usage, sizeof(usage));
+		return cmd_error(ctx, "set: missing %s (usage: %s)",
+		    a->npos == 0 ? "NAME and VALUE" : "VALUE", usage);
+	}
+	if (a->npos == 0) {
 		settings_each(cmd_set_print, ctx);
 		return 0;
 	}
 	if (ctx->config)
-		rc = settings_stage(a.pos[0], a.pos[1], err, sizeof(err));
+		rc = settings_stage(a->pos[0], a->pos[1], err, sizeof(err));
 	else if (!ctx->check)
-		rc = settings_set(a.pos[0], a.pos[1], err, sizeof(err));
+		rc = settings_set(a->pos[0], a->pos[1], err, sizeof(err));
 	return rc == -1 ? cmd_error(ctx, "set: %s", err) : 0;
 }
 
 const struct cmd_entry cmd_set_entry = {
 	.name = "set",
-	.usage = "[NAME VALUE]",
+	.args = { .max_pos = 2, .pos = "[NAME VALUE]" },
 	.flags = 0,
 	.exec = cmd_set_exec,
 };

@@ -22,18 +22,30 @@ cmd_start_remember(struct job *j, int argc, char **argv)
 	return 0;
 }
 
+/* The kinds of start are the job kinds, each with its own options. */
+static const struct args_template *
+cmd_start_kind(size_t i, const char **name, const char **help)
+{
+	const struct job_kind	*k;
+
+	if ((k = job_kind_at(i)) == NULL)
+		return NULL;
+	*name = k->name;
+	*help = k->help;
+	return &k->args;
+}
+
 static int
-cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_start_exec(struct cmd_ctx *ctx, const struct args *a)
 {
 	struct job	*j;
 	char		 err[CMD_ERR_MAX / 2];
 
-	if (job_create(argc - 1, argv + 1, ctx->check, &j, err,
-	    sizeof(err)) == -1)
+	if (job_create(a, ctx->check, &j, err, sizeof(err)) == -1)
 		return cmd_error(ctx, "start: %s", err);
 	if (j == NULL)
 		return 0;
-	if (ctx->config && cmd_start_remember(j, argc, argv) == -1) {
+	if (ctx->config && cmd_start_remember(j, ctx->argc, ctx->argv) == -1) {
 		job_stop(j);
 		return cmd_error(ctx, "start: out of memory");
 	}
@@ -44,15 +56,9 @@ cmd_start_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_start_entry = {
 	.name = "start",
-	.usage = "push [--msg TEXT | --size N] [--binary] [--port N] "
-	    "[--bind ADDR] [--tls-cert FILE --tls-key FILE] [--deflate] "
-	    "[--name NAME] [--max-message N] | "
-	    "recv URL [--connections N] [--header 'NAME: VALUE']... "
-	    "[--protocol NAME]... [--origin ORIGIN] [--ca FILE | --insecure] "
-	    "[--deflate | --deflate-offer PARAMS] [--name NAME] "
-	    "[--max-message N] | "
-	    "echo [--port N] [--bind ADDR] [--tls-cert FILE --tls-key FILE] "
-	    "[--deflate] [--name NAME] [--max-message N]",
+	.args = { .min_pos = 1, .pos = "KIND [OPTION]..." },
+	.kind = cmd_start_kind,
+	.kind_noun = "job kind",
 	.flags = 0,
 	.exec = cmd_start_exec,
 };

@@ -15,8 +15,8 @@
 #include "loop.h"
 
 static const struct args_opt cmd_stats_opts[] = {
-	{ "-j", 0 },
-	{ NULL, 0 }
+	ARGS_FLAG("-j", "JSON: an array of objects, one a job"),
+	ARGS_END
 };
 
 /* Rates of the counters, but not of the gauge or of each error reason:
@@ -215,21 +215,17 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 }
 
 static int
-cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_stats_exec(struct cmd_ctx *ctx, const struct args *a)
 {
-	struct args	 a;
 	struct job	*j, *only = NULL;
 	const char	*sep = "";
 	int		 json;
 
-	if (cmd_args(ctx, &cmd_stats_entry, cmd_stats_opts, argc - 1,
-	    argv + 1, 0, 1, &a) == -1)
-		return -1;
 	if (ctx->check || ctx->out == NULL)
 		return 0;
-	if (a.npos == 1 && (only = job_find(a.pos[0])) == NULL)
-		return cmd_error(ctx, "stats: no job named '%s'", a.pos[0]);
-	json = ctx->json || a.present[0];
+	if (a->npos == 1 && (only = job_find(a->pos[0])) == NULL)
+		return cmd_error(ctx, "stats: no job named '%s'", a->pos[0]);
+	json = ctx->json || a->present[0];
 	if (json)
 		evbuffer_add_printf(ctx->out, "[");
 	TAILQ_FOREACH(j, job_list(), entry) {
@@ -252,7 +248,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
-	.usage = "[-j] [NAME]",
+	.args = { .opts = cmd_stats_opts, .max_pos = 1, .pos = "[NAME]" },
 	.flags = CMD_READONLY,
 	.exec = cmd_stats_exec,
 };

@@ -6,26 +6,18 @@
 #include "cmd.h"
 #include "job.h"
 
-static const struct args_opt cmd_stop_opts[] = {
-	{ NULL, 0 }
-};
-
 static int
-cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_stop_exec(struct cmd_ctx *ctx, const struct args *a)
 {
-	struct args	 a;
 	struct job	*j;
 
-	if (cmd_args(ctx, &cmd_stop_entry, cmd_stop_opts, argc - 1, argv + 1,
-	    1, 1, &a) == -1)
-		return -1;
 	if (ctx->check)
 		return 0;
-	if ((j = job_find(a.pos[0])) == NULL)
-		return cmd_error(ctx, "stop: no job named '%s'", a.pos[0]);
+	if ((j = job_find(a->pos[0])) == NULL)
+		return cmd_error(ctx, "stop: no job named '%s'", a->pos[0]);
 	if (j->state == JOB_STOPPING)
 		return cmd_error(ctx, "stop: job '%s' is already stopping",
-		    a.pos[0]);
+		    a->pos[0]);
 	job_stop(j);
 	cmd_print(ctx, "stopping %s", j->name);
 	return 0;
@@ -33,7 +25,7 @@ cmd_stop_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_stop_entry = {
 	.name = "stop",
-	.usage = "NAME",
+	.args = { .min_pos = 1, .max_pos = 1, .pos = "NAME" },
 	.flags = 0,
 	.exec = cmd_stop_exec,
 };

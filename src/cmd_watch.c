@@ -12,33 +12,29 @@
 #include "job.h"
 
 static const struct args_opt cmd_watch_opts[] = {
-	{ "-p", 0 },
-	{ "--plain", 0 },
-	{ "--table", 0 },
-	{ NULL, 0 }
+	ARGS_FLAG("-p", "the same as --plain"),
+	ARGS_FLAG("--plain", "a line a second, even on a terminal"),
+	ARGS_FLAG("--table", "a table redrawn each second"),
+	ARGS_END
 };
 #define WATCH_OPT_PLAIN		0
 #define WATCH_OPT_PLAIN_LONG	1
 #define WATCH_OPT_TABLE		2
 
 static int
-cmd_watch_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_watch_exec(struct cmd_ctx *ctx, const struct args *a)
 {
-	struct args	a;
-	int		table;
+	int	table;
 
-	if (cmd_args(ctx, &cmd_watch_entry, cmd_watch_opts, argc - 1,
-	    argv + 1, 0, 1, &a) == -1)
-		return -1;
-	table = a.present[WATCH_OPT_TABLE];
-	if (table && (a.present[WATCH_OPT_PLAIN] ||
-	    a.present[WATCH_OPT_PLAIN_LONG]))
+	table = a->present[WATCH_OPT_TABLE];
+	if (table && (a->present[WATCH_OPT_PLAIN] ||
+	    a->present[WATCH_OPT_PLAIN_LONG]))
 		return cmd_error(ctx, "watch: --table and --plain exclude "
 		    "each other");
-	if (a.npos == 1 && job_find(a.pos[0]) == NULL)
-		return cmd_error(ctx, "watch: no job named '%s'", a.pos[0]);
+	if (a->npos == 1 && job_find(a->pos[0]) == NULL)
+		return cmd_error(ctx, "watch: no job named '%s'", a->pos[0]);
 	if (ctx->client != NULL && control_watch(ctx->client,
-	    a.npos == 1 ? a.pos[0] : NULL, table) == -1)
+	    a->npos == 1 ? a->pos[0] : NULL, table) == -1)
 		return cmd_error(ctx, "watch: out of memory");
 	return 0;
 }
@@ -114,7 +110,7 @@ cmd_watch_lines(struct evbuffer *out, const char *name, int table)
 
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
-	.usage = "[-p | --plain | --table] [NAME]",
+	.args = { .opts = cmd_watch_opts, .max_pos = 1, .pos = "[NAME]" },
 	.flags = CMD_CLIENT_ONLY | CMD_READONLY,
 	.exec = cmd_watch_exec,
 };

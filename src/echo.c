@@ -26,25 +26,10 @@
 #include "ws_deflate.h"
 #include "ws_frame.h"
 
-enum {
-	ECHO_OPT_NAME = JOB_OPT_NAME,
-	ECHO_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
-	ECHO_OPT_PORT = SERVER_OPT_PORT,
-	ECHO_OPT_BIND = SERVER_OPT_BIND,
-	ECHO_OPT_TLS_CERT = SERVER_OPT_TLS_CERT,
-	ECHO_OPT_TLS_KEY = SERVER_OPT_TLS_KEY,
-	ECHO_OPT_DEFLATE = SERVER_OPT_DEFLATE
-};
-
 static const struct args_opt echo_opts[] = {
-	[ECHO_OPT_NAME] =	{ "--name", 1 },
-	[ECHO_OPT_MAX_MESSAGE] = { "--max-message", 1 },
-	[ECHO_OPT_PORT] =	{ "--port", 1 },
-	[ECHO_OPT_BIND] =	{ "--bind", 1 },
-	[ECHO_OPT_TLS_CERT] =	{ "--tls-cert", 1 },
-	[ECHO_OPT_TLS_KEY] =	{ "--tls-key", 1 },
-	[ECHO_OPT_DEFLATE] =	{ "--deflate", 0 },
-	{ NULL, 0 }
+	JOB_OPTS,
+	SERVER_OPTS,
+	ARGS_END
 };
 
 struct echo {
@@ -157,7 +142,7 @@ echo_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = e;
 	e->srv.accept = echo_accept;
-	return server_prepare(&e->srv, echo_opts, a, err, errlen);
+	return server_prepare(&e->srv, a, err, errlen);
 }
 
 static void
@@ -173,9 +158,8 @@ echo_free(struct job *j)
 
 const struct job_kind job_kind_echo = {
 	.name = "echo",
-	.opts = echo_opts,
-	.min_pos = 0,
-	.max_pos = 0,
+	.help = "a server sending back every message it receives",
+	.args = { .opts = echo_opts },
 	.prepare = echo_prepare,
 	.start = server_job_start,
 	.stop = server_job_stop,

@@ -26,16 +26,21 @@ static pthread_mutex_t	jobs_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int	job_seq;
 static void		(*job_drained_cb)(void);
 
+const struct job_kind *
+job_kind_at(size_t i)
+{
+	return i < JOB_NKINDS ? job_kinds[i] : NULL;
+}
+
+/* The kind whose template a was parsed with. */
 static const struct job_kind *
-job_kind_find(const char *name, char *err, size_t errlen)
+job_kind_of(const struct args *a)
 {
 	size_t	i;
 
 	for (i = 0; i < JOB_NKINDS; i++)
-		if (strcmp(job_kinds[i]->name, name) == 0)
+		if (&job_kinds[i]->args == a->tmpl)
 			return job_kinds[i];
-	snprintf(err, errlen,
-	    "unknown job kind '%s' (valid: push recv echo)", name);
 	return NULL;
 }
 
@@ -114,39 +119,31 @@ job_free(struct job *j)
 }
 
 int
-job_create(int argc, char **argv, int check, struct job **jobp, char *err,
+job_create(const struct args *a, int check, struct job **jobp, char *err,
     size_t errlen)
 {
-	const struct job_kind	*kind;
-	struct args		 a;
+	const struct job_kind	*kind = job_kind_of(a);
 	struct job		*j;
 	unsigned long		 max_message;
 
 	*jobp = NULL;
-	if (argc < 1) {
-		snprintf(err, errlen,
-		    "missing job kind (valid: push recv echo)");
+	if (kind == NULL) {
+		snprintf(err, errlen, "internal error: no such job kind");
 		return -1;
 	}
-	if ((kind = job_kind_find(argv[0], err, errlen)) == NULL)
-		return -1;
-	if (args_parse(kind->opts, argc - 1, argv + 1, kind->min_pos,
-	    kind->max_pos, &a, err, errlen) == -1)
-		return -1;
 	if ((j = job_alloc(kind, check)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (job_name_set(j, a.value[JOB_OPT_NAME], check, err, errlen) == -1 ||
-	    args_uint(kind->opts, &a, JOB_OPT_MAX_MESSAGE, 1,
-	    JOB_MAX_MESSAGE_LIMIT, settings_number(SET_MAX_MESSAGE),
+	if (job_name_set(j, a->value[JOB_OPT_NAME], check, err, errlen) == -1 ||
+	    args_uint(a, JOB_OPT_MAX_MESSAGE, settings_number(SET_MAX_MESSAGE),
 	    &max_message, err, errlen) == -1) {
 		job_free(j);
 		return -1;
 	}
 	/* Set before start(): its connections read it at once. */
 	j->max_message = max_message;
-	if (kind->prepare(j, &a, err, errlen) == -1 ||
+	if (kind->prepare(j, a, err, errlen) == -1 ||
 	    (!check && kind->start(j, err, errlen) == -1)) {
 		job_free(j);
 		return -1;

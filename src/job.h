@@ -24,11 +24,17 @@ struct job;
 struct loop;
 
 #define JOB_NAME_MAX	63
-/* Options every kind has, first in its opts. */
+/* Options every kind has, first in its opts: JOB_OPTS, then its own. */
 #define JOB_OPT_NAME		0	/* --name NAME */
 #define JOB_OPT_MAX_MESSAGE	1	/* --max-message BYTES */
+#define JOB_OPT_NEXT		2	/* a kind's own options from here */
 #define JOB_MAX_MESSAGE_DEFAULT	(16u << 20)
 #define JOB_MAX_MESSAGE_LIMIT	(1u << 30)
+#define JOB_OPTS \
+	[JOB_OPT_NAME] = ARGS_VALUE("--name", "NAME", \
+	    "the job's name (default: the kind and a number)"), \
+	[JOB_OPT_MAX_MESSAGE] = ARGS_NUMBER("--max-message", "N", 1, \
+	    JOB_MAX_MESSAGE_LIMIT, "the largest message accepted, in bytes")
 
 #define JOB_ERROR_MAX	160	/* the last error's text, with its NUL */
 #define JOB_CLOSE_MAX	124	/* a close reason, with its NUL */
@@ -49,8 +55,8 @@ enum job_state {
 
 struct job_kind {
 	const char		*name;
-	const struct args_opt	*opts;		/* JOB_OPT_* first */
-	int			 min_pos, max_pos;
+	const char		*help;		/* one line, for `help` */
+	struct args_template	 args;		/* of start NAME */
 	/* Checks the arguments and keeps what the job needs, with no
 	 * side effect outside the job (so `wsbenchd -n` can run it). */
 	int	(*prepare)(struct job *, const struct args *, char *, size_t);
@@ -93,12 +99,15 @@ extern const struct job_kind job_kind_echo;
 /* True for a recv job told not to verify certificates (--insecure). */
 int		 recv_insecure(const struct job *);
 
+/* The i-th job kind, or NULL past the last. */
+const struct job_kind *job_kind_at(size_t i);
 /*
- * Creates and starts a job of the kind named by argv[0] from the rest of
- * argv (its options and arguments).  With check set, only validates and
- * sets *jobp to NULL.  Returns 0, or -1 with a one-line message in err.
+ * Creates and starts a job from a's options and arguments, parsed with
+ * the args of one of the kinds: that kind's.  With check set, only
+ * validates and sets *jobp to NULL.  Returns 0, or -1 with a one-line
+ * message in err.
  */
-int		 job_create(int argc, char **argv, int check, struct job **jobp,
+int		 job_create(const struct args *a, int check, struct job **jobp,
 		    char *err, size_t errlen);
 /* Stops a job; it leaves the list once its last connection is gone. */
 void		 job_stop(struct job *);

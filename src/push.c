@@ -52,30 +52,21 @@
 #define PUSH_MARKS	8
 
 enum {
-	PUSH_OPT_NAME = JOB_OPT_NAME,
-	PUSH_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
-	PUSH_OPT_PORT = SERVER_OPT_PORT,
-	PUSH_OPT_BIND = SERVER_OPT_BIND,
-	PUSH_OPT_TLS_CERT = SERVER_OPT_TLS_CERT,
-	PUSH_OPT_TLS_KEY = SERVER_OPT_TLS_KEY,
-	PUSH_OPT_DEFLATE = SERVER_OPT_DEFLATE,
-	PUSH_OPT_MSG,
+	PUSH_OPT_MSG = SERVER_OPT_NEXT,
 	PUSH_OPT_SIZE,
 	PUSH_OPT_BINARY
 };
 
 static const struct args_opt push_opts[] = {
-	[PUSH_OPT_NAME] =	{ "--name", 1 },
-	[PUSH_OPT_MAX_MESSAGE] = { "--max-message", 1 },
-	[PUSH_OPT_PORT] =	{ "--port", 1 },
-	[PUSH_OPT_BIND] =	{ "--bind", 1 },
-	[PUSH_OPT_TLS_CERT] =	{ "--tls-cert", 1 },
-	[PUSH_OPT_TLS_KEY] =	{ "--tls-key", 1 },
-	[PUSH_OPT_DEFLATE] =	{ "--deflate", 0 },
-	[PUSH_OPT_MSG] =	{ "--msg", 1 },
-	[PUSH_OPT_SIZE] =	{ "--size", 1 },
-	[PUSH_OPT_BINARY] =	{ "--binary", 0 },
-	{ NULL, 0 }
+	JOB_OPTS,
+	SERVER_OPTS,
+	[PUSH_OPT_MSG] = ARGS_VALUE("--msg", "TEXT",
+	    "the message to send (default \"yo\")"),
+	[PUSH_OPT_SIZE] = ARGS_NUMBER("--size", "N", 0, JOB_MAX_MESSAGE_DEFAULT,
+	    "send N bytes of generated text instead of --msg"),
+	[PUSH_OPT_BINARY] = ARGS_FLAG("--binary",
+	    "send binary messages, not text"),
+	ARGS_END
 };
 
 /* Back-to-back copies of the message's frame, shared by connections. */
@@ -210,8 +201,7 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 		return -1;
 	}
 	if (a->present[PUSH_OPT_SIZE]) {
-		if (args_uint(push_opts, a, PUSH_OPT_SIZE, 0, JOB_MAX_MESSAGE_DEFAULT,
-		    0, &size, err, errlen) == -1)
+		if (args_uint(a, PUSH_OPT_SIZE, 0, &size, err, errlen) == -1)
 			return -1;
 	} else {
 		if (msg == NULL)
@@ -258,7 +248,7 @@ push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = p;
 	p->srv.accept = push_accept;
-	if (server_prepare(&p->srv, push_opts, a, err, errlen) == -1)
+	if (server_prepare(&p->srv, a, err, errlen) == -1)
 		return -1;
 	return push_message(p, a, err, errlen);
 }
@@ -488,9 +478,8 @@ push_free(struct job *j)
 
 const struct job_kind job_kind_push = {
 	.name = "push",
-	.opts = push_opts,
-	.min_pos = 0,
-	.max_pos = 0,
+	.help = "a server sending one message again and again",
+	.args = { .opts = push_opts },
 	.prepare = push_prepare,
 	.start = server_job_start,
 	.stop = server_job_stop,

@@ -39,9 +39,7 @@
 #define RECV_DEFLATE_OFFER	"client_max_window_bits"
 
 enum {
-	RECV_OPT_NAME = JOB_OPT_NAME,
-	RECV_OPT_MAX_MESSAGE = JOB_OPT_MAX_MESSAGE,
-	RECV_OPT_CONNECTIONS,
+	RECV_OPT_CONNECTIONS = JOB_OPT_NEXT,
 	RECV_OPT_HEADER,
 	RECV_OPT_PROTOCOL,
 	RECV_OPT_ORIGIN,
@@ -52,17 +50,24 @@ enum {
 };
 
 static const struct args_opt recv_opts[] = {
-	[RECV_OPT_NAME] =		{ "--name", 1 },
-	[RECV_OPT_MAX_MESSAGE] =	{ "--max-message", 1 },
-	[RECV_OPT_CONNECTIONS] =	{ "--connections", 1 },
-	[RECV_OPT_HEADER] =		{ "--header", ARGS_MANY },
-	[RECV_OPT_PROTOCOL] =		{ "--protocol", ARGS_MANY },
-	[RECV_OPT_ORIGIN] =		{ "--origin", 1 },
-	[RECV_OPT_CA] =			{ "--ca", 1 },
-	[RECV_OPT_INSECURE] =		{ "--insecure", 0 },
-	[RECV_OPT_DEFLATE] =		{ "--deflate", 0 },
-	[RECV_OPT_DEFLATE_OFFER] =	{ "--deflate-offer", 1 },
-	{ NULL, 0 }
+	JOB_OPTS,
+	[RECV_OPT_CONNECTIONS] = ARGS_NUMBER("--connections", "N", 1,
+	    RECV_CONNECTIONS_MAX, "how many connections to open, 1 by default"),
+	[RECV_OPT_HEADER] = ARGS_REPEAT("--header", "'NAME: VALUE'",
+	    "a header of the upgrade request"),
+	[RECV_OPT_PROTOCOL] = ARGS_REPEAT("--protocol", "NAME",
+	    "a subprotocol to offer"),
+	[RECV_OPT_ORIGIN] = ARGS_VALUE("--origin", "ORIGIN",
+	    "the Origin header, as a browser sends it"),
+	[RECV_OPT_CA] = ARGS_VALUE("--ca", "FILE",
+	    "wss://: trust the CA certificates of FILE, PEM"),
+	[RECV_OPT_INSECURE] = ARGS_FLAG("--insecure",
+	    "wss://: do not verify the server's certificate"),
+	[RECV_OPT_DEFLATE] = ARGS_FLAG("--deflate",
+	    "offer permessage-deflate, as browsers do"),
+	[RECV_OPT_DEFLATE_OFFER] = ARGS_VALUE("--deflate-offer", "PARAMS",
+	    "offer permessage-deflate with these parameters"),
+	ARGS_END
 };
 
 struct recv {
@@ -210,8 +215,8 @@ recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		return -1;
 	}
 	j->priv = r;
-	if (args_uint(recv_opts, a, RECV_OPT_CONNECTIONS, 1,
-	    RECV_CONNECTIONS_MAX, 1, &r->connections, err, errlen) == -1)
+	if (args_uint(a, RECV_OPT_CONNECTIONS, 1, &r->connections, err,
+	    errlen) == -1)
 		return -1;
 	if (ws_url_parse(a->pos[0], &r->parsed, &uerr) == -1) {
 		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
@@ -430,9 +435,9 @@ recv_target(const struct job *j)
 
 const struct job_kind job_kind_recv = {
 	.name = "recv",
-	.opts = recv_opts,
-	.min_pos = 1,
-	.max_pos = 1,
+	.help = "a client opening connections to URL, counting what it gets",
+	.args = { .opts = recv_opts, .min_pos = 1, .max_pos = 1,
+	    .pos = "URL" },
 	.prepare = recv_prepare,
 	.start = recv_start,
 	.stop = NULL,		/* the slots stop on their workers */

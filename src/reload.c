@@ -67,20 +67,17 @@ reload_lines_clear(struct reload_lines *rl)
 		reload_line_free(&rl->line[--rl->n]);
 }
 
-/* The --name of a start command's argv, or NULL. */
+/* The --name of a start command's argv, or NULL: read by the parser
+ * start runs with, so that both agree whatever the other options say. */
 static const char *
 reload_argv_name(int argc, char **argv)
 {
-	const char	*name = NULL;
-	int		 i;
+	struct args	a;
+	char		err[CMD_ERR_MAX];
 
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strncmp(argv[i], "--name=", 7) == 0)
-			name = argv[i] + 7;
-		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			name = argv[++i];
-	}
-	return name;
+	if (cmd_args(&cmd_start_entry, argc, argv, &a, err, sizeof(err)) == -1)
+		return NULL;
+	return a.value[JOB_OPT_NAME];
 }
 
 /* Checks a line as `wsbenchd -n` does and keeps it if it starts a job. */

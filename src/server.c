@@ -44,14 +44,14 @@ server_prepare_tls(struct server *srv, const struct args *a, char *err,
 }
 
 int
-server_prepare(struct server *srv, const struct args_opt *opts,
-    const struct args *a, char *err, size_t errlen)
+server_prepare(struct server *srv, const struct args *a, char *err,
+    size_t errlen)
 {
 	const char	*bind = a->value[SERVER_OPT_BIND];
 	unsigned long	 port;
 
-	if (args_uint(opts, a, SERVER_OPT_PORT, 0, 65535, SERVER_PORT_DEFAULT,
-	    &port, err, errlen) == -1)
+	if (args_uint(a, SERVER_OPT_PORT, SERVER_PORT_DEFAULT, &port, err,
+	    errlen) == -1)
 		return -1;
 	if (sockaddr_parse(bind != NULL ? bind : "127.0.0.1", (uint16_t)port,
 	    &srv->ss, &srv->sslen) == -1) {

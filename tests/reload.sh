@@ -4,7 +4,8 @@
 # keep their jobs running, connections and counters intact; removed lines
 # stop theirs; new lines start jobs; a changed line restarts its job under
 # the same name; jobs started with `wsbenchctl start` survive; a config
-# with an error is refused whole, with FILE:LINE, and changes nothing.
+# with an error is refused whole, with FILE:LINE, and changes nothing; a
+# job's name is read from its line as start reads it.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -74,4 +75,19 @@ wait_until 10 '! ctl d stats ra >/dev/null 2>&1 && ! ctl d stats a >/dev/null 2>
 	defect "SIGHUP did not stop the file's jobs"
 ctl d stats adhoc >/dev/null || defect "adhoc did not survive"
 grep -q "reloaded" "${DAEMON_LOG[d]}" || defect "no reload in the log"
+
+# A job's name is read as start reads it: after --msg, "--name" is the
+# message, and the name is the word after the next --name.  Two lines that
+# differ there are two jobs, and two that agree there clash.
+pd=$(free_port) && pe=$(free_port) || fail "free_port"
+printf 'start push --msg --name --name x --port %s\nstart push --msg --name --name y --port %s\n' \
+	"$pd" "$pe" >"$conf"
+out=$(ctl d reload 2>&1) || defect "x and y were refused: $out"
+[[ $out == *"0 kept, 0 stopped, 2 started" ]] || defect "reload said '$out'"
+wait_until 10 'ctl d stats x >/dev/null 2>&1 && ctl d stats y >/dev/null 2>&1' ||
+	defect "x and y did not start: $(ctl d list 2>&1)"
+printf 'start push --msg --name --name x --port %s\nstart push --name x --port %s\n' \
+	"$pd" "$pe" >"$conf"
+out=$(ctl d reload 2>&1) && defect "a name given twice was reloaded: $out"
+[[ $out == *"two jobs named 'x'"* ]] || defect "refusal says '$out'"
 finish

@@ -354,17 +354,18 @@ END_TEST
 enum { T_MSG, T_SIZE, T_BIN, T_J };
 
 static const struct args_opt topts[] = {
-	[T_MSG] =	{ "--msg", 1 },
-	[T_SIZE] =	{ "--size", 1 },
-	[T_BIN] =	{ "--binary", 0 },
-	[T_J] =		{ "-j", 0 },
-	{ NULL, 0 }
+	[T_MSG] =	ARGS_VALUE("--msg", "TEXT", "a message"),
+	[T_SIZE] =	ARGS_NUMBER("--size", "N", 1, 5, "a size"),
+	[T_BIN] =	ARGS_FLAG("--binary", "binary"),
+	[T_J] =		ARGS_FLAG("-j", "JSON"),
+	ARGS_END
 };
 
 #define T_VALID	"(valid: --msg --size --binary -j)"
 
 static char		**t_argv;
 static int		  t_argc;
+static struct args_template t_tmpl;
 static struct args	  t_a;
 static char		  t_err[256];
 
@@ -387,8 +388,10 @@ run_opts(const struct args_opt *opts, const char *line, int min_pos,
 	ck_assert_int_eq(cmd_parse_line(line, &t_argc, &t_argv, &err), 0);
 	memset(&t_a, 0xa5, sizeof(t_a));
 	strcpy(t_err, "untouched");
-	return args_parse(opts, t_argc, t_argv, min_pos, max_pos, &t_a, t_err,
-	    sizeof(t_err));
+	t_tmpl.opts = opts;
+	t_tmpl.min_pos = min_pos;
+	t_tmpl.max_pos = max_pos;
+	return args_parse(&t_tmpl, t_argc, t_argv, &t_a, t_err, sizeof(t_err));
 }
 
 static int
@@ -508,9 +511,9 @@ END_TEST
 START_TEST(test_args_many)
 {
 	static const struct args_opt	mopts[] = {
-		{ "--header", ARGS_MANY },
-		{ "--msg", 1 },
-		{ NULL, 0 }
+		ARGS_REPEAT("--header", "TEXT", "a header"),
+		ARGS_VALUE("--msg", "TEXT", "a message"),
+		ARGS_END
 	};
 	const char			*v[ARGS_MANY_MAX];
 	char				 line[1024];
@@ -594,10 +597,8 @@ END_TEST
 
 START_TEST(test_args_no_options)
 {
-	static const struct args_opt	none[] = { { NULL, 0 } };
-
-	ck_assert_int_eq(run_opts(none, "a", 1, 1), 0);
-	ck_assert_int_eq(run_opts(none, "--x", 0, 1), -1);
+	ck_assert_int_eq(run_opts(NULL, "a", 1, 1), 0);
+	ck_assert_int_eq(run_opts(NULL, "--x", 0, 1), -1);
 	ck_assert_str_eq(t_err, "unknown option --x (valid: none)");
 }
 END_TEST
@@ -643,6 +644,7 @@ START_TEST(test_args_opts_cap)
 	char		names[ARGS_OPTS_MAX + 1][16], line[16];
 	int		i;
 
+	memset(many, 0, sizeof(many));
 	for (i = 0; i <= ARGS_OPTS_MAX; i++) {
 		snprintf(names[i], sizeof(names[i]), "-o%d", i);
 		many[i].name = names[i];
@@ -670,36 +672,97 @@ START_TEST(test_args_err_truncated)
 	ck_assert_str_eq(t_err, full);
 	for (errlen = 1; errlen <= len + 1; errlen++) {
 		memset(err, 'Z', sizeof(err));
-		ck_assert_int_eq(args_parse(topts, t_argc, t_argv, 0, 0, &t_a,
+		ck_assert_int_eq(args_parse(&t_tmpl, t_argc, t_argv, &t_a,
 		    err, errlen), -1);
 		snprintf(want, errlen, "%s", full);
 		ck_assert_str_eq(err, want);
 		for (i = errlen; i < sizeof(err); i++)
 			ck_assert_int_eq(err[i], 'Z');
 	}
-	ck_assert_int_eq(args_parse(topts, t_argc, t_argv, 0, 0, &t_a, NULL,
-	    0), -1);
+	ck_assert_int_eq(args_parse(&t_tmpl, t_argc, t_argv, &t_a, NULL, 0),
+	    -1);
+}
+END_TEST
+
+/* An option's value is the next word whatever it looks like, so in
+ * "--msg --name --name foo" the name is foo: reload reads start's --name
+ * through args_parse() for this. */
+START_TEST(test_args_value_is_option)
+{
+	static const struct args_opt	nopts[] = {
+		ARGS_VALUE("--msg", "TEXT", "a message"),
+		ARGS_VALUE("--name", "NAME", "a name"),
+		ARGS_END
+	};
+
+	ck_assert_int_eq(run_opts(nopts, "--msg --name --name foo", 0, 0), 0);
+	ck_assert_str_eq(t_a.value[0], "--name");
+	ck_assert_str_eq(t_a.value[1], "foo");
+	ck_assert_int_eq(run_opts(nopts, "--name --msg --msg=--name", 0, 0), 0);
+	ck_assert_str_eq(t_a.value[0], "--name");
+	ck_assert_str_eq(t_a.value[1], "--msg");
+}
+END_TEST
+
+/* The usage is made from the template alone. */
+START_TEST(test_args_usage)
+{
+	static const struct args_opt	mopts[] = {
+		ARGS_REPEAT("--header", "TEXT", "a header"),
+		ARGS_FLAG("-j", "JSON"),
+		ARGS_END
+	};
+	struct args_template		t = { .opts = topts, .pos = "[NAME]" };
+	char				u[128] = "x ";
+
+	args_usage(&t, u, sizeof(u));
+	ck_assert_str_eq(u, "x [--msg TEXT] [--size N] [--binary] [-j] [NAME]");
+	t.opts = mopts;
+	t.pos = "URL";
+	u[0] = '\0';
+	args_usage(&t, u, sizeof(u));
+	ck_assert_str_eq(u, "[--header TEXT]... [-j] URL");
+	t.opts = NULL;
+	u[0] = '\0';
+	args_usage(&t, u, sizeof(u));
+	ck_assert_str_eq(u, "URL");
+	t.pos = NULL;
+	u[0] = '\0';
+	args_usage(&t, u, sizeof(u));
+	ck_assert_str_eq(u, "");
+	/* Cut, with its NUL, at any size. */
+	t.opts = topts;
+	memset(u, 'Z', sizeof(u));
+	u[0] = '\0';
+	args_usage(&t, u, 10);
+	ck_assert_str_eq(u, "[--msg TE");
+	ck_assert_int_eq(u[10], 'Z');
 }
 END_TEST
 
 /* --- args_uint ----------------------------------------------------------- */
 
-/* Parses "--size <value>" and reads it with args_uint(). */
+/* Parses "--size <value>" and reads it with args_uint(), --size's range
+ * being [min, max] in the table. */
 static int
 size_of(const char *value, unsigned long min, unsigned long max,
     unsigned long *out)
 {
-	char	*argv[3], opt[] = "--size", val[64];
+	static struct args_opt	opts[NELEM(topts)];
+	static struct args_template t = { .opts = opts };
+	char			*argv[3], opt[] = "--size", val[64];
 
+	memcpy(opts, topts, sizeof(opts));
+	opts[T_SIZE].min = min;
+	opts[T_SIZE].max = max;
 	snprintf(val, sizeof(val), "%s", value);
 	argv[0] = opt;
 	argv[1] = val;
 	argv[2] = NULL;
-	ck_assert_int_eq(args_parse(topts, 2, argv, 0, 0, &t_a, t_err,
-	    sizeof(t_err)), 0);
+	ck_assert_int_eq(args_parse(&t, 2, argv, &t_a, t_err, sizeof(t_err)),
+	    0);
 	strcpy(t_err, "untouched");
-	return args_uint(topts, &t_a, T_SIZE, min, max, 7, out, t_err,
-	    sizeof(t_err));
+	return args_uint(&t_a, T_SIZE, 7, out, t_err, sizeof(t_err));
 }
 
 START_TEST(test_uint_default)
@@ -707,11 +770,11 @@ START_TEST(test_uint_default)
 	unsigned long	n = 0;
 
 	ck_assert_int_eq(run("", 0, 0), 0);
-	ck_assert_int_eq(args_uint(topts, &t_a, T_SIZE, 1, 5, 99, &n, t_err,
+	ck_assert_int_eq(args_uint(&t_a, T_SIZE, 99, &n, t_err,
 	    sizeof(t_err)), 0);
 	ck_assert_uint_eq(n, 99);
 	ck_assert_int_eq(run("--binary", 0, 0), 0);
-	ck_assert_int_eq(args_uint(topts, &t_a, T_BIN, 1, 5, 3, &n, t_err,
+	ck_assert_int_eq(args_uint(&t_a, T_BIN, 3, &n, t_err,
 	    sizeof(t_err)), 0);
 	ck_assert_uint_eq(n, 3);
 }
@@ -842,6 +905,8 @@ args_suite(void)
 	tcase_add_test(tc, test_args_value_literal);
 	tcase_add_test(tc, test_args_last_wins);
 	tcase_add_test(tc, test_args_many);
+	tcase_add_test(tc, test_args_value_is_option);
+	tcase_add_test(tc, test_args_usage);
 	tcase_add_test(tc, test_args_double_dash);
 	tcase_add_test(tc, test_args_dash_positional);
 	tcase_add_test(tc, test_args_mixed);

@@ -8,6 +8,7 @@
 #define CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "args.h"
 
@@ -87,6 +88,9 @@ const struct args_template *cmd_kind_find(const struct cmd_entry *e,
  */
 int	cmd_args(const struct cmd_entry *e, int argc, char **argv,
 	    struct args *a, char *err, size_t errlen);
+/* Prints the words of the tables as shell assignments, for the bash
+ * completion of wsbenchctl (wsbenchd -W). */
+void	cmd_words(FILE *);
 /* Appends what `watch` sends each second for job name (NULL: all jobs):
  * its line, or with table set its table's records.  Returns 0, or -1 when
  * that job is gone. */

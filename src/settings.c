@@ -415,3 +415,10 @@ settings_each(void (*fn)(void *, const char *, const char *, const char *),
 		fn(arg, setting_info[i].name, settings_get(i) != NULL ?
 		    settings_get(i) : "none", from[live[i].from]);
 }
+
+const char *
+settings_runtime_name(enum setting s)
+{
+	return setting_info[s].flags & SETTING_AT_START ? NULL :
+	    setting_info[s].name;
+}

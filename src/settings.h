@@ -55,5 +55,8 @@ int		 settings_is_default(enum setting);
  * ("default", "file", "command line", "wsbenchctl"). */
 void		 settings_each(void (*fn)(void *, const char *name,
 		    const char *value, const char *from), void *arg);
+/* The name of a setting wsbenchctl may change, or NULL for one read at
+ * start only (the completion of `set`). */
+const char	*settings_runtime_name(enum setting);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include <event2/event.h>
 
+#include "cmd.h"
 #include "config_file.h"
 #include "control.h"
 #include "job.h"
@@ -48,7 +49,7 @@ static int		 exit_code;
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: wsbenchd [-dhnV] [-f config] [-m address:port] "
+	fprintf(f, "usage: wsbenchd [-dhnVW] [-f config] [-m address:port] "
 	    "[-s socket] [-t threads]\n");
 }
 
@@ -86,7 +87,7 @@ parse_options(int argc, char **argv, struct options *o)
 		usage(stdout);
 		exit(0);
 	}
-	while ((ch = getopt(argc, argv, "df:hm:ns:t:V")) != -1) {
+	while ((ch = getopt(argc, argv, "df:hm:ns:t:VW")) != -1) {
 		switch (ch) {
 		case 'd':
 			settings_cli(SET_LOG_LEVEL, "debug");
@@ -112,6 +113,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'V':
 			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		case 'W':
+			cmd_words(stdout);
 			exit(0);
 		default:
 			usage(stderr);

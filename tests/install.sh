@@ -10,8 +10,9 @@
 # Then the installed bash completion of wsbenchctl, sourced in a bash of
 # its own and called as bash calls it: commands, global options, job
 # kinds, options per kind, and job names from a running daemon; and its
-# lists against the daemon's own (`help`, and the options an unknown one
-# makes `start KIND` list), so that they cannot drift apart.
+# lists, which make wrote in from `wsbenchd -W`, against what the running
+# daemon says (`help`, and the kinds and options an unknown one makes
+# `start` list), so that they cannot drift apart.
 #
 # Why a whole `make install` in a test, with other tests running: make
 # check has built everything before any test starts, so this make finds
@@ -71,7 +72,7 @@ expect_file() {
 		"$TOP_BUILDDIR/systemd/wsbenchd.service"
 	expect_file "$dir_sysusersdir/wsbench.conf" "$SRCDIR/systemd/wsbench.sysusers"
 	expect_file "$dir_bashcompletiondir/wsbenchctl" \
-		"$SRCDIR/completion/wsbenchctl.bash"
+		"$TOP_BUILDDIR/completion/wsbenchctl.bash"
 	expect_file "$dir_pkgdatadir/grafana/wsbench.json" \
 		"$ETC_SRCDIR/grafana/wsbench.json"
 	SBIN=$ROOT$dir_sbindir
@@ -153,10 +154,14 @@ expect_completion "$cmds" wsbenchctl ''
 expect_completion "start stats stop" wsbenchctl st
 expect_completion "-V -h -j -s" wsbenchctl -
 expect_completion "start stats stop" wsbenchctl -j -s "$sock" st
-expect_completion "echo push recv" wsbenchctl start ''
+kinds=$(ctl a start nosuchkind 2>&1 | sed -n 's/.*(valid: \(.*\))$/\1/p')
+[ -n "$kinds" ] || fail "start nosuchkind lists no kinds"
+expect_completion "$(echo "$kinds" | tr ' ' '\n' | sort | xargs)" wsbenchctl start ''
 expect_completion "$sock" wsbenchctl -s "${sock%ck}"
 expect_completion "push" wsbenchctl -s "$sock" start p
-for kind in push recv echo; do
+expect_completion "echo" wsbenchctl help e
+expect_completion "start stats stop" wsbenchctl help st
+for kind in $kinds; do
 	opts=$(ctl a start "$kind" --bogus 2>&1 |
 		sed -n 's/.*unknown option --bogus (valid: \(.*\)).*/\1/p' |
 		tr ' ' '\n' | sort | xargs)

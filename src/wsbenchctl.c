@@ -22,22 +22,12 @@
 #include "paths.h"
 #include "watch_table.h"
 
+/* The commands are the daemon's: `wsbenchctl help` lists them. */
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: wsbenchctl [-hjV] [-s socket] command [argument ...]\n"
-	    "commands:\n"
-	    "  start push [--msg TEXT | --size N] [--binary] [--port N]"
-	    " [--bind ADDR]\n"
-	    "             [--name NAME] [--max-message N]\n"
-	    "  start recv URL [--connections N] [--name NAME] [--max-message N]\n"
-	    "  stop NAME\n"
-	    "  list\n"
-	    "  stats [NAME]\n"
-	    "  watch [-p | --plain | --table] [NAME]\n"
-	    "  version\n"
-	    "  help\n");
+	fprintf(f, "usage: wsbenchctl [-hjV] [-s socket] command [argument ...]"
+	    " (commands: wsbenchctl help)\n");
 }
 
 static int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Options and positional arguments of one command, after cmd_parse_line()
- * has split it.  Unlike getopt(3) there is no abbreviation and no option
+ * has split it, read with the command's template; and its usage, made from
+ * the same template.  Unlike getopt(3) there is no abbreviation and no option
  * bundling: commands are typed rarely and read often, so names are exact.
  */
 #include "config.h"

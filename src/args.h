@@ -22,7 +22,7 @@
 struct args_opt {
 	const char	*name;		/* with its dashes: "--msg", "-j" */
 	int		 takes_value;
-	const char	*value_name;	/* the value in usage: "N", "FILE" */
+	const char	*value_name;	/* in usage: "N", "FILE" */
 	int		 number;	/* a number from min to max */
 	unsigned long	 min, max;
 	const char	*help;		/* one line, for `help` */

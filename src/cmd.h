@@ -24,8 +24,9 @@ struct cmd_ctx {
 	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
 	int			 readonly;	/* may run CMD_READONLY only */
-	int			 argc;		/* the command's words, -j */
-	char			**argv;		/* taken out (set by cmd_exec) */
+	/* The command's words, -j taken out (set by cmd_exec()). */
+	int			 argc;
+	char			**argv;
 	char			 err[CMD_ERR_MAX];
 };
 

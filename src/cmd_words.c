@@ -103,7 +103,8 @@ cmd_words(FILE *f)
 			fprintf(f, "%s%s", k > 0 ? " " : "", name);
 		fprintf(f, "'\n");
 		for (k = 0; (t = e->kind(k, &name, &help)) != NULL; k++)
-			cmd_words_template_opts(f, "_wsbenchctl_opts_", name, t);
+			cmd_words_template_opts(f, "_wsbenchctl_opts_", name,
+			    t);
 	}
 	cmd_words_opts(f, "_wsbenchctl_flags", 0);
 	cmd_words_opts(f, "_wsbenchctl_repeatable", ARGS_MANY);

@@ -56,7 +56,7 @@ enum job_state {
 struct job_kind {
 	const char		*name;
 	const char		*help;		/* one line, for `help` */
-	struct args_template	 args;		/* of start NAME */
+	struct args_template	 args;		/* after `start NAME` */
 	/* Checks the arguments and keeps what the job needs, with no
 	 * side effect outside the job (so `wsbenchd -n` can run it). */
 	int	(*prepare)(struct job *, const struct args *, char *, size_t);

@@ -53,8 +53,8 @@ struct server {
 
 /* Reads --port, --bind, --deflate, and --tls-cert with --tls-key, loading
  * them. */
-int		 server_prepare(struct server *, const struct args *, char *err,
-		    size_t errlen);
+int		 server_prepare(struct server *, const struct args *,
+		    char *err, size_t errlen);
 /* Job kind operations for a kind whose j->priv begins with its server:
  * listen, stop listening (connections stay), name the address, and close
  * 1001 to every connection on the calling worker. */

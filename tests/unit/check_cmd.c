@@ -712,7 +712,7 @@ START_TEST(test_args_usage)
 		ARGS_FLAG("-j", "JSON"),
 		ARGS_END
 	};
-	struct args_template		t = { .opts = topts, .pos = "[NAME]" };
+	struct args_template		t = { topts, 0, 0, "[NAME]" };
 	char				u[128] = "x ";
 
 	args_usage(&t, u, sizeof(u));

@@ -2,106 +2,18 @@
 /*
  * The permessage-deflate negotiation.  The header grammar is RFC 6455
  * section 9.1: a comma list of elements, each a token then "; name[=value]"
- * parameters, values tokens or quoted strings.  The parameter rules are
- * RFC 7692 section 7.1.
+ * parameters, values tokens or quoted strings (ws_http_lex.c reads them).
+ * The parameter rules are RFC 7692 section 7.1.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ws_deflate.h"
+#include "ws_http_lex.h"
 
 #define DFL_VALUE_MAX	16	/* longer values are never valid */
-
-/* A position in a header value. */
-struct dfl_lex {
-	const char	*p;
-	const char	*end;
-};
-
-static int
-dfl_is_tchar(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z') ||
-	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static void
-dfl_ows(struct dfl_lex *l)
-{
-	while (l->p < l->end && (*l->p == ' ' || *l->p == '\t'))
-		l->p++;
-}
-
-/* Takes the next character if it is c, after optional whitespace. */
-static int
-dfl_take(struct dfl_lex *l, int c)
-{
-	dfl_ows(l);
-	if (l->p < l->end && *l->p == c) {
-		l->p++;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-dfl_token(struct dfl_lex *l, const char **t, size_t *n)
-{
-	dfl_ows(l);
-	*t = l->p;
-	while (l->p < l->end && dfl_is_tchar((unsigned char)*l->p))
-		l->p++;
-	*n = (size_t)(l->p - *t);
-	return *n > 0 ? 0 : -1;
-}
-
-/* A token or a quoted string, unquoted into buf (NUL-terminated). */
-static int
-dfl_value(struct dfl_lex *l, char *buf, size_t cap)
-{
-	const char	*t;
-	size_t		 n = 0;
-
-	dfl_ows(l);
-	if (l->p < l->end && *l->p == '"') {
-		for (l->p++; l->p < l->end && *l->p != '"'; l->p++) {
-			if (*l->p == '\\' && ++l->p == l->end)
-				return -1;
-			if (n + 1 >= cap)
-				return -1;
-			buf[n++] = *l->p;
-		}
-		if (l->p == l->end)
-			return -1;
-		l->p++;
-	} else {
-		if (dfl_token(l, &t, &n) == -1 || n >= cap)
-			return -1;
-		memcpy(buf, t, n);
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
-/* Skips the rest of an element we do not take, up to its comma. */
-static void
-dfl_skip_element(struct dfl_lex *l)
-{
-	int	quoted = 0;
-
-	for (; l->p < l->end; l->p++) {
-		if (quoted && *l->p == '\\' && l->p + 1 < l->end)
-			l->p++;
-		else if (*l->p == '"')
-			quoted = !quoted;
-		else if (!quoted && *l->p == ',')
-			return;
-	}
-}
 
 /* 8 to 15 in decimal, no leading zero (RFC 7692 section 7.1.2). */
 static int
@@ -124,12 +36,6 @@ dfl_fail(const char **reason, const char *why)
 	return -1;
 }
 
-static int
-dfl_name_is(const char *t, size_t n, const char *s)
-{
-	return strlen(s) == n && strncasecmp(t, s, n) == 0;
-}
-
 /*
  * One parameter: name, and value (NULL if none).  offer: a value may be
  * left off client_max_window_bits.
@@ -140,13 +46,13 @@ dfl_param(struct ws_deflate_params *p, const char *name, size_t nlen,
 {
 	int	*flag = NULL, *bits = NULL;
 
-	if (dfl_name_is(name, nlen, "server_no_context_takeover"))
+	if (ws_lex_ieq(name, nlen, "server_no_context_takeover"))
 		flag = &p->server_no_context_takeover;
-	else if (dfl_name_is(name, nlen, "client_no_context_takeover"))
+	else if (ws_lex_ieq(name, nlen, "client_no_context_takeover"))
 		flag = &p->client_no_context_takeover;
-	else if (dfl_name_is(name, nlen, "server_max_window_bits"))
+	else if (ws_lex_ieq(name, nlen, "server_max_window_bits"))
 		bits = &p->server_max_window_bits;
-	else if (dfl_name_is(name, nlen, "client_max_window_bits"))
+	else if (ws_lex_ieq(name, nlen, "client_max_window_bits"))
 		bits = &p->client_max_window_bits;
 	else
 		return dfl_fail(reason, "unknown permessage-deflate parameter");
@@ -173,28 +79,23 @@ dfl_param(struct ws_deflate_params *p, const char *name, size_t nlen,
  * or the end.
  */
 static int
-dfl_params(struct dfl_lex *l, struct ws_deflate_params *p, int offer,
+dfl_params(struct ws_lex *l, struct ws_deflate_params *p, int offer,
     const char **reason)
 {
-	char		 value[DFL_VALUE_MAX];
-	const char	*name;
+	char		 buf[DFL_VALUE_MAX];
+	const char	*name, *value;
 	size_t		 nlen;
-	int		 has_value;
+	int		 rc;
 
 	memset(p, 0, sizeof(*p));
 	p->on = 1;
-	while (dfl_take(l, ';')) {
-		if (dfl_token(l, &name, &nlen) == -1 ||
-		    ((has_value = dfl_take(l, '=')) &&
-		    dfl_value(l, value, sizeof(value)) == -1))
-			return dfl_fail(reason, "malformed extension "
-			    "parameter");
-		if (dfl_param(p, name, nlen, has_value ? value : NULL, offer,
-		    reason) == -1)
+	while ((rc = ws_lex_param(l, &name, &nlen, buf, sizeof(buf),
+	    &value)) == 1)
+		if (dfl_param(p, name, nlen, value, offer, reason) == -1)
 			return -1;
-	}
-	dfl_ows(l);
-	if (l->p < l->end && *l->p != ',')
+	if (rc == -1)
+		return dfl_fail(reason, "malformed extension parameter");
+	if (!ws_lex_element_end(l))
 		return dfl_fail(reason, "malformed extension element");
 	return 0;
 }
@@ -204,15 +105,14 @@ ws_deflate_offer_parse(const char *s, struct ws_deflate_params *p,
     const char **reason)
 {
 	char		buf[WS_DEFLATE_PARAMS_MAX];
-	struct dfl_lex	l;
+	struct ws_lex	l;
 	int		n;
 
 	/* Read as the element a client sends, which starts with ';'. */
 	n = snprintf(buf, sizeof(buf), "%s%s", *s != '\0' ? ";" : "", s);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return dfl_fail(reason, "too long");
-	l.p = buf;
-	l.end = buf + n;
+	ws_lex_init(&l, buf, (size_t)n);
 	if (dfl_params(&l, p, 1, reason) == -1)
 		return -1;
 	if (l.p != l.end)
@@ -279,18 +179,18 @@ int
 ws_deflate_accept(const char *v, size_t n, struct ws_deflate_params *agreed)
 {
 	struct ws_deflate_params	 o;
-	struct dfl_lex			 l = { v, v + n };
+	struct ws_lex			 l;
 	const char			*name;
 	size_t				 nlen;
 
+	ws_lex_init(&l, v, n);
 	do {
-		if (dfl_token(&l, &name, &nlen) == 0 &&
-		    dfl_name_is(name, nlen, WS_DEFLATE_NAME) &&
+		if (ws_lex_token(&l, &name, &nlen) == 0 &&
+		    ws_lex_ieq(name, nlen, WS_DEFLATE_NAME) &&
 		    dfl_params(&l, &o, 1, NULL) == 0 &&
 		    dfl_answer(&o, agreed) == 0)
 			return 1;
-		dfl_skip_element(&l);
-	} while (dfl_take(&l, ','));
+	} while (ws_lex_next(&l));
 	return 0;
 }
 
@@ -320,15 +220,16 @@ int
 ws_deflate_check_answer(const struct ws_deflate_params *offer, const char *v,
     size_t n, struct ws_deflate_params *agreed, const char **reason)
 {
-	struct dfl_lex	 l = { v, v + n };
+	struct ws_lex	 l;
 	const char	*name;
 	size_t		 nlen;
 
+	ws_lex_init(&l, v, n);
 	if (!offer->on)
 		return dfl_fail(reason, "server chose an extension we did "
 		    "not offer");
-	if (dfl_token(&l, &name, &nlen) == -1 ||
-	    !dfl_name_is(name, nlen, WS_DEFLATE_NAME))
+	if (ws_lex_token(&l, &name, &nlen) == -1 ||
+	    !ws_lex_ieq(name, nlen, WS_DEFLATE_NAME))
 		return dfl_fail(reason, "server chose an extension we did "
 		    "not offer");
 	if (dfl_params(&l, agreed, 0, reason) == -1)

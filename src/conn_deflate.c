@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-
+/*
+ * The deflate side of a connection: its streams (ws_deflate_stream.c) with
+ * what a connection adds, the limit and the UTF-8 check on what inflates,
+ * and a buffer per worker for it.
+ */
 #include "config.h"
 
 #include <stdlib.h>

@@ -33,7 +33,8 @@ http_server_reply(struct MHD_Connection *conn, unsigned int status,
 	struct MHD_Response	*resp;
 	enum MHD_Result		 rc;
 
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	resp = MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
 		free(body);
 		return MHD_NO;

@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 
 #include "conn.h"
+#include "conn_deflate.h"
 #include "counters.h"
 #include "job.h"
 #include "log.h"
@@ -31,12 +32,10 @@
 #include "ws_frame.h"
 #include "ws_handshake.h"
 #include "ws_reader.h"
-#include "ws_utf8.h"
 
 #define CONN_IO_MAX	(256 * 1024)	/* largest single read or write */
 #define CONN_PEEK_VECS	16
 #define CONN_OUTPUT_MAX	(1024 * 1024)	/* stop reading above this */
-#define CONN_INFLATE_BUF (64 * 1024)	/* inflated bytes per callback */
 
 enum conn_state {
 	CONN_CONNECTING,	/* client: TCP connect under way */
@@ -73,21 +72,6 @@ struct conn {
 	int			 deflate_allowed; /* server: may agree to it */
 	struct conn_deflate	*z;		/* permessage-deflate agreed */
 };
-
-/* A connection's permessage-deflate state, made when it is agreed; the
- * compressor only once something is to be sent. */
-struct conn_deflate {
-	struct ws_deflate_params agreed;
-	struct ws_inflate	 in;
-	struct ws_deflate	 out;
-	int			 out_ready;
-	int			 opcode;	/* of the message inflating */
-	uint64_t		 len;		/* its inflated bytes so far */
-	uint32_t		 utf8;		/* and their UTF-8 state */
-};
-
-/* Inflated bytes are handed on from here, before the next are made. */
-static __thread uint8_t	conn_inflate_buf[CONN_INFLATE_BUF];
 
 /* Every connection of this worker, so a stopping job can find its own. */
 static __thread LIST_HEAD(, conn) conns_here;
@@ -245,29 +229,45 @@ conn_accept(struct job *j, struct loop *l, int fd, const struct tls *tls,
 	return c;
 }
 
+/* Queues the upgrade request, to go once connected.  Returns NULL, or
+ * what went wrong: none of these set errno. */
+static const char *
+conn_request(struct conn *c)
+{
+	char	req[WS_HANDSHAKE_MAX];
+	size_t	len;
+
+	if (ws_key_generate(c->key) == -1)
+		return "no random bytes for a Sec-WebSocket-Key";
+	if ((len = ws_request_build(req, sizeof(req), c->copts, c->key)) == 0)
+		return "too long, or a value in it would break its lines";
+	if (bufferevent_write(c->bev, req, len) == -1)
+		return "out of memory";
+	return NULL;
+}
+
 struct conn *
 conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
     socklen_t salen, const struct tls *tls, const struct ws_client_opts *copts,
     const struct conn_ops *ops, void *priv)
 {
-	char		 req[WS_HANDSHAKE_MAX];
-	size_t		 len;
 	struct conn	*c;
+	const char	*why;
 
 	if ((c = conn_new(j, l, -1, tls, WS_ROLE_CLIENT, ops, priv)) == NULL)
 		return NULL;
 	c->state = CONN_CONNECTING;
 	c->copts = copts;
-	if (ws_key_generate(c->key) == -1 ||
-	    (len = ws_request_build(req, sizeof(req), copts, c->key)) == 0 ||
-	    bufferevent_write(c->bev, req, len) == -1 ||
-	    bufferevent_socket_connect(c->bev, sa, (int)salen) == -1) {
+	if ((why = conn_request(c)) != NULL)
+		conn_error(c, CTR_errors_handshake, "cannot make the upgrade "
+		    "request: %s", why);
+	else if (bufferevent_socket_connect(c->bev, sa, (int)salen) == -1)
 		conn_error(c, CTR_errors_refused, "cannot connect: %s",
 		    strerror(errno));
-		conn_free(c);
-		return NULL;
-	}
-	return c;
+	else
+		return c;
+	conn_free(c);
+	return NULL;
 }
 
 /* Queues a frame the connection sends on its own: a pong or a close. */
@@ -428,36 +428,15 @@ static const struct ws_reader_ops conn_reader_ops_messages = {
 	.control = on_control,
 };
 
-/* Inflated bytes: counted, checked as UTF-8 if text, handed on. */
+/* Inflated bytes of a compressed message: counted, handed on. */
 static void
-on_inflated(void *arg, const uint8_t *p, size_t n)
+on_inflated(void *arg, int opcode, const uint8_t *p, size_t n)
 {
-	struct conn		*c = arg;
-	struct conn_deflate	*z = c->z;
+	struct conn	*c = arg;
 
-	if (c->reader.fail != 0)
-		return;
 	counter_add(c->slot, CTR_payload_bytes_received, n);
-	z->len += n;
-	if (z->opcode == WS_OP_TEXT &&
-	    (z->utf8 = ws_utf8_feed(z->utf8, p, n)) == WS_UTF8_REJECT) {
-		c->reader.fail = WS_CLOSE_BAD_DATA;
-		return;
-	}
 	if (c->ops->data != NULL && !c->close_sent)
-		c->ops->data(c, z->opcode, p, n);
-}
-
-static void
-conn_inflate(struct conn *c, int opcode, const uint8_t *p, size_t n, int fin)
-{
-	int	code;
-
-	c->z->opcode = opcode;
-	code = ws_inflate_feed(&c->z->in, p, n, fin, conn_inflate_buf,
-	    sizeof(conn_inflate_buf), on_inflated, c);
-	if (code != 0 && c->reader.fail == 0)
-		c->reader.fail = code;
+		c->ops->data(c, opcode, p, n);
 }
 
 /* With deflate agreed, compressed messages are inflated on their way. */
@@ -465,29 +444,25 @@ static void
 on_data_deflate(void *arg, int opcode, const uint8_t *p, size_t n)
 {
 	struct conn	*c = arg;
+	int		 code;
 
-	if (c->reader.msg_compressed)
-		conn_inflate(c, opcode, p, n, 0);
-	else if (c->ops->data != NULL)
+	if (c->reader.msg_compressed) {
+		if ((code = conn_deflate_inflate(c->z, opcode, p, n)) != 0)
+			c->reader.fail = code;
+	} else if (c->ops->data != NULL)
 		on_data(arg, opcode, p, n);
 }
 
 static void
 on_message_deflate(void *arg, int opcode, uint64_t len)
 {
-	struct conn		*c = arg;
-	struct conn_deflate	*z = c->z;
+	struct conn	*c = arg;
+	int		 code;
 
-	if (c->reader.msg_compressed) {
-		conn_inflate(c, opcode, NULL, 0, 1);
-		if (c->reader.fail == 0 && opcode == WS_OP_TEXT &&
-		    z->utf8 != WS_UTF8_ACCEPT)
-			c->reader.fail = WS_CLOSE_BAD_DATA;
-		len = z->len;
-		z->len = 0;
-		z->utf8 = WS_UTF8_ACCEPT;
-		if (c->reader.fail != 0)
-			return;
+	if (c->reader.msg_compressed &&
+	    (code = conn_deflate_inflate_end(c->z, opcode, &len)) != 0) {
+		c->reader.fail = code;
+		return;
 	}
 	if (c->ops->message != NULL)
 		on_message(arg, opcode, len);
@@ -524,31 +499,11 @@ conn_feed(struct conn *c, uint8_t *p, size_t n)
 static int
 conn_deflate_start(struct conn *c, const struct ws_deflate_params *p)
 {
-	struct conn_deflate	*z;
-
-	if ((z = calloc(1, sizeof(*z))) == NULL) {
-		log_warn("%s: calloc", __func__);
+	if ((c->z = conn_deflate_new(p, c->job->max_message, on_inflated,
+	    c)) == NULL)
 		return -1;
-	}
-	if (ws_inflate_init(&z->in, c->job->max_message) == -1) {
-		log_warnx("%s: inflateInit2 failed", __func__);
-		free(z);
-		return -1;
-	}
-	z->agreed = *p;
-	z->utf8 = WS_UTF8_ACCEPT;
-	c->z = z;
 	c->reader.deflate = 1;
 	return 0;
-}
-
-static void
-conn_deflate_free(struct conn_deflate *z)
-{
-	ws_inflate_end(&z->in);
-	if (z->out_ready)
-		ws_deflate_end(&z->out);
-	free(z);
 }
 
 /* Feeds the input to the frame reader chunk by chunk, without copying. */
@@ -930,28 +885,18 @@ conn_allow_deflate(struct conn *c)
 const struct ws_deflate_params *
 conn_deflate_agreed(const struct conn *c)
 {
-	return c->z != NULL ? &c->z->agreed : NULL;
+	return c->z != NULL ? conn_deflate_params(c->z) : NULL;
 }
 
 struct ws_deflate *
 conn_deflater(struct conn *c)
 {
-	struct conn_deflate	*z = c->z;
-	int			 server = c->role == WS_ROLE_SERVER;
+	struct ws_deflate	*d;
 
-	if (z == NULL)
+	if (c->z == NULL)
 		return NULL;
-	if (!z->out_ready) {
-		if (ws_deflate_init(&z->out, server ?
-		    z->agreed.server_max_window_bits :
-		    z->agreed.client_max_window_bits, server ?
-		    z->agreed.server_no_context_takeover :
-		    z->agreed.client_no_context_takeover) == -1) {
-			log_warnx("job %s: cannot set up a compressor",
-			    c->job->name);
-			return NULL;
-		}
-		z->out_ready = 1;
-	}
-	return &z->out;
+	if ((d = conn_deflate_compressor(c->z, c->role == WS_ROLE_SERVER)) ==
+	    NULL)
+		log_warnx("job %s: cannot set up a compressor", c->job->name);
+	return d;
 }

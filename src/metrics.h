@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The Prometheus endpoint: GET /metrics in the text exposition format,
- * served by libmicrohttpd from a thread of its own.  It reads the counters
- * without stopping any loop.
+ * The Prometheus page, GET /metrics (served by http_server.c): every
+ * job's counters, close codes and handshake histogram, and the daemon's
+ * own families, in the text exposition format.
  */
 #ifndef METRICS_H
 #define METRICS_H
 
 #define METRICS_DEFAULT_ADDR	"127.0.0.1:9808"
+#define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
-/* Starts serving on "ADDR:PORT" ("[::1]:9808" for IPv6).  Returns 0, -1. */
-int	metrics_start(const char *addr);
-void	metrics_stop(void);
+struct evbuffer;
+
+/* Appends the page to b.  Returns 0, or -1 when out of memory. */
+int	metrics_render(struct evbuffer *b);
 
 #endif

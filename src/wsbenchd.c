@@ -23,10 +23,10 @@
 #include "cmd.h"
 #include "config_file.h"
 #include "control.h"
+#include "http_server.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
-#include "metrics.h"
 #include "paths.h"
 #include "reload.h"
 #include "sd_notify.h"
@@ -358,13 +358,13 @@ main(int argc, char **argv)
 		loops_shutdown();
 		return 1;
 	}
-	if (metrics_start(settings_get(SET_METRICS_LISTEN)) == -1) {
+	if (http_server_start(settings_get(SET_METRICS_LISTEN)) == -1) {
 		control_shutdown();
 		loops_shutdown();
 		return 1;
 	}
 	rc = run(&o);
-	metrics_stop();
+	http_server_stop();
 	control_shutdown();
 	loops_shutdown();
 	return rc;

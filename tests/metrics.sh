@@ -4,7 +4,8 @@
 # peers that close with 1000, 4000, 1008 and no code, on both sides; the
 # handshake histogram, whose count is the connections opened; job_info's
 # url and listen labels; the daemon's start time; `stats` and `-j stats`
-# showing the same; promtool accepting the page, plain and gzipped.
+# showing the same; promtool accepting the page, plain and gzipped;
+# Accept-Encoding read with its q values.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
@@ -132,6 +133,27 @@ promtool check metrics <"$WORK/gunzipped" >/dev/null 2>&1 ||
 diff <(grep -v '^process_\|_requests_total' "$page") \
 	<(grep -v '^process_\|_requests_total' "$WORK/gunzipped") >"$WORK/gz.diff" ||
 	defect "the gzipped page differs: $(cat "$WORK/gz.diff")"
+
+# encoding AE: the Content-Encoding a fetch with Accept-Encoding: AE gets
+# ("" for none), checking that a plain page is one.
+encoding() {
+	curl -sS --max-time 10 -H "Accept-Encoding: $1" -D "$WORK/ae.head" \
+		-o "$WORK/ae.page" "$(metrics_url a)" || fail "fetch with '$1'"
+	sed -n 's/^content-encoding: *\([^[:space:]]*\).*/\1/Ip' "$WORK/ae.head"
+}
+# Refused with a q of 0, or not asked for: the plain page.
+for ae in 'gzip; q=0' 'gzip;q=0.000, deflate' 'deflate, *;q=0' 'br' \
+	'*;q=1, gzip;q=0' 'x-gzip-not'; do
+	e=$(encoding "$ae")
+	[ -z "$e" ] || defect "Accept-Encoding: $ae got Content-Encoding: $e"
+	promtool check metrics <"$WORK/ae.page" >/dev/null 2>&1 ||
+		defect "Accept-Encoding: $ae: promtool refuses the plain page"
+done
+# Taken with a q above 0, in any case, or through "*".
+for ae in 'GZIP;q=0.5' 'br, gzip ;Q=1' 'deflate, *' 'x-gzip'; do
+	e=$(encoding "$ae")
+	[ "$e" = gzip ] || defect "Accept-Encoding: $ae got '$e', not gzip"
+done
 
 stop_daemon a
 kill_pid "$peer"

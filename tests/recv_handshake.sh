@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # recv's handshake options (--header, --protocol, --origin) as a server sees
-# them; failures counted by reason with the last error's text; the peer's
-# close recorded with its code and reason; bad option values refused.
+# them; failures counted by reason with the last error's text, a request
+# too long to make among them; the peer's close recorded with its code and
+# reason; bad option values refused.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -64,6 +65,17 @@ check_failure bad-accept errors_bad_accept \
 check_failure status-403 errors_bad_status \
 	'handshake failed: upgrade refused with a 4xx status'
 check_failure silent errors_timeout 'handshake timed out after 10 s'
+
+# A request over the handshake's 8 KiB cannot be made: a handshake failure
+# that says so, not a refused connection with an unrelated errno.
+start_recv a long ws://127.0.0.1:1/ --header "X-Long: $(printf '%08100d' 0)"
+wait_until 10 '[ "$(num_of a long errors_handshake)" -ge 1 ]' ||
+	defect "long: errors_handshake stays $(num_of a long errors_handshake)"
+expect_stat a long errors_refused == 0
+got=$(stat_line long last_error)
+[ "$got" = "cannot make the upgrade request: too long, or a value in it would break its lines" ] ||
+	defect "long: last_error '$got'"
+ctl_ok a stop long
 
 # Values that could not go into a request are refused when given.
 bad_start() {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The permessage-deflate extension (RFC 7692) as functions over byte
- * buffers: the negotiation (offers, answers and their rules, both sides)
- * and raw deflate streams that compress and inflate whole messages, with
- * the 0x00 0x00 0xff 0xff tail taken off and put back as the RFC says.
+ * buffers: the negotiation (offers, answers and their rules, both sides;
+ * ws_deflate_params.c) and raw deflate streams that compress and inflate
+ * whole messages, with the 0x00 0x00 0xff 0xff tail taken off and put back
+ * as the RFC says (ws_deflate_stream.c).
  * No I/O; only zlib allocates, once per stream.
  */
 #ifndef WS_DEFLATE_H

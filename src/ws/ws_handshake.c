@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "ws_handshake.h"
+#include "ws_http_lex.h"
 
 #define HS_GUID		"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define HS_KEY_RAW	16	/* bytes behind a Sec-WebSocket-Key */
@@ -75,31 +76,10 @@ hs_fail(const char **reason, const char *why, int rc)
 	return rc;
 }
 
-/* ASCII only: a locale must not change how header names compare. */
-static int
-hs_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 static int
 hs_eq(const char *p, size_t n, const char *s)
 {
 	return strlen(s) == n && memcmp(p, s, n) == 0;
-}
-
-static int
-hs_ieq(const char *p, size_t n, const char *s)
-{
-	size_t	i;
-
-	if (strlen(s) != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (hs_lower((unsigned char)p[i]) !=
-		    hs_lower((unsigned char)s[i]))
-			return 0;
-	return 1;
 }
 
 static int
@@ -109,23 +89,10 @@ hs_is_digit(int c)
 }
 
 static int
-hs_is_alnum(int c)
-{
-	return hs_is_digit(c) || (hs_lower(c) >= 'a' && hs_lower(c) <= 'z');
-}
-
-/* RFC 7230 tchar: what a header name may be made of. */
-static int
-hs_is_tchar(int c)
-{
-	return hs_is_alnum(c) ||
-	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static int
 hs_is_b64(int c)
 {
-	return hs_is_alnum(c) || c == '+' || c == '/';
+	return hs_is_digit(c) || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '+' || c == '/';
 }
 
 /* What a header line may hold: printable ASCII and tabs (RFC 7230 field
@@ -146,18 +113,6 @@ hs_is_visible(const char *s)
 		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
 			return 0;
 	return 1;
-}
-
-/* Optional whitespace (SP and HTAB) off both ends. */
-static void
-hs_trim(const char **p, size_t *n)
-{
-	while (*n > 0 && (**p == ' ' || **p == '\t')) {
-		(*p)++;
-		(*n)--;
-	}
-	while (*n > 0 && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
-		(*n)--;
 }
 
 /*
@@ -219,33 +174,12 @@ hs_field_parse(const char *line, size_t n, struct hs_field *f)
 	f->name = line;
 	f->name_len = (size_t)(colon - line);
 	for (i = 0; i < f->name_len; i++)
-		if (!hs_is_tchar((unsigned char)line[i]))
+		if (!ws_lex_is_tchar((unsigned char)line[i]))
 			return -1;
 	f->value = colon + 1;
 	f->value_len = n - f->name_len - 1;
-	hs_trim(&f->value, &f->value_len);
+	ws_lex_trim(&f->value, &f->value_len);
 	return 0;
-}
-
-/* Whether a comma-separated list holds token, in any case. */
-static int
-hs_has_token(const char *v, size_t n, const char *token)
-{
-	const char	*end = v + n, *comma, *t;
-	size_t		 tn;
-
-	for (;;) {
-		if ((comma = memchr(v, ',', (size_t)(end - v))) == NULL)
-			comma = end;
-		t = v;
-		tn = (size_t)(comma - v);
-		hs_trim(&t, &tn);
-		if (hs_ieq(t, tn, token))
-			return 1;
-		if (comma == end)
-			return 0;
-		v = comma + 1;
-	}
 }
 
 /*
@@ -361,24 +295,24 @@ static int
 hs_request_field(const struct hs_field *f, struct hs_seen *seen,
     struct ws_request *req, const char **reason)
 {
-	if (hs_ieq(f->name, f->name_len, "Host")) {
+	if (ws_lex_ieq(f->name, f->name_len, "Host")) {
 		if (seen->host++ > 0)
 			return hs_fail(reason, "duplicate Host", 400);
 		if (f->value_len == 0)
 			return hs_fail(reason, "empty Host", 400);
-	} else if (hs_ieq(f->name, f->name_len, "Upgrade"))
-		seen->upgrade |= hs_has_token(f->value, f->value_len,
+	} else if (ws_lex_ieq(f->name, f->name_len, "Upgrade"))
+		seen->upgrade |= ws_lex_list_has(f->value, f->value_len,
 		    "websocket");
-	else if (hs_ieq(f->name, f->name_len, "Connection"))
-		seen->connection |= hs_has_token(f->value, f->value_len,
+	else if (ws_lex_ieq(f->name, f->name_len, "Connection"))
+		seen->connection |= ws_lex_list_has(f->value, f->value_len,
 		    "upgrade");
-	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Version")) {
+	else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Version")) {
 		seen->version = 1;
 		if (!hs_eq(f->value, f->value_len, "13"))
 			return hs_fail(reason, "unsupported version", 426);
-	} else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Key"))
+	} else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Key"))
 		return hs_request_key(f, seen, req, reason);
-	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions") &&
+	else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions") &&
 	    !req->deflate.on)
 		ws_deflate_accept(f->value, f->value_len, &req->deflate);
 	return 0;
@@ -513,7 +447,7 @@ ws_token_valid(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!hs_is_tchar((unsigned char)*s))
+		if (!ws_lex_is_tchar((unsigned char)*s))
 			return 0;
 	return 1;
 }
@@ -543,7 +477,7 @@ ws_header_check(const char *line)
 		return "control characters in the value";
 	for (i = 0; i < sizeof(hs_own_headers) / sizeof(hs_own_headers[0]);
 	    i++)
-		if (hs_ieq(f.name, f.name_len, hs_own_headers[i]))
+		if (ws_lex_ieq(f.name, f.name_len, hs_own_headers[i]))
 			return "a header the handshake sets itself (see "
 			    "--origin and --protocol)";
 	return NULL;
@@ -687,22 +621,22 @@ hs_response_field(const struct hs_field *f, struct hs_seen *seen,
     const char *accept, const struct ws_client_opts *o, int *protocol,
     struct ws_deflate_params *deflate, const char **reason)
 {
-	if (hs_ieq(f->name, f->name_len, "Upgrade"))
-		seen->upgrade |= hs_has_token(f->value, f->value_len,
+	if (ws_lex_ieq(f->name, f->name_len, "Upgrade"))
+		seen->upgrade |= ws_lex_list_has(f->value, f->value_len,
 		    "websocket");
-	else if (hs_ieq(f->name, f->name_len, "Connection"))
-		seen->connection |= hs_has_token(f->value, f->value_len,
+	else if (ws_lex_ieq(f->name, f->name_len, "Connection"))
+		seen->connection |= ws_lex_list_has(f->value, f->value_len,
 		    "upgrade");
-	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Accept")) {
+	else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Accept")) {
 		if (seen->accept++ > 0)
 			return hs_fail(reason, "duplicate Sec-WebSocket-Accept",
 			    WS_HS_BAD_ACCEPT);
 		if (!hs_eq(f->value, f->value_len, accept))
 			return hs_fail(reason, "wrong Sec-WebSocket-Accept",
 			    WS_HS_BAD_ACCEPT);
-	} else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions"))
+	} else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Extensions"))
 		return hs_response_extension(f, o, deflate, reason);
-	else if (hs_ieq(f->name, f->name_len, "Sec-WebSocket-Protocol"))
+	else if (ws_lex_ieq(f->name, f->name_len, "Sec-WebSocket-Protocol"))
 		return hs_response_protocol(f, o, protocol, reason);
 	return 0;
 }

@@ -21,6 +21,11 @@ struct cmd_ctx {
 	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
 	int			 readonly;	/* may run CMD_READONLY only */
+	struct {			/* set by `watch`, for the caller */
+		int		 on;
+		const char	*name;		/* in argv; NULL: all jobs */
+		int		 table;		/* records, not a line */
+	} watch;
 	char			 err[CMD_ERR_MAX];
 };
 

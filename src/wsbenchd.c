@@ -52,6 +52,36 @@ usage(FILE *f)
 	    "[-s socket] [-t threads]\n");
 }
 
+static void
+control_changed(void)
+{
+	control_perms();
+}
+
+/* What the settings may hold here, their defaults, and what a change of
+ * one at run time does. */
+static void
+settings_setup(void)
+{
+	char	buf[256];
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	settings_init();
+	settings_max(SET_THREADS, LOOP_WORKERS_MAX);
+	settings_max(SET_MAX_MESSAGE, JOB_MAX_MESSAGE_LIMIT);
+	snprintf(buf, sizeof(buf), "%ld", ncpu < 1 ? 1 :
+	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : ncpu);
+	settings_default(SET_THREADS, buf);
+	snprintf(buf, sizeof(buf), "%u", JOB_MAX_MESSAGE_DEFAULT);
+	settings_default(SET_MAX_MESSAGE, buf);
+	settings_default(SET_METRICS_LISTEN, METRICS_DEFAULT_ADDR);
+	settings_default(SET_CONTROL_SOCKET, paths_socket(1, buf,
+	    sizeof(buf)));
+	settings_on_change(SET_CONTROL_MODE, control_changed);
+	settings_on_change(SET_CONTROL_GROUP, control_changed);
+	settings_on_change(SET_CONTROL_READ_GROUP, control_changed);
+}
+
 /* An option checked as the setting it stands for is. */
 static void
 option_checked(enum setting s, const char *name, const char *value)
@@ -70,18 +100,11 @@ option_checked(enum setting s, const char *name, const char *value)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	char	buf[256];
-	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int	ch;
 
 	memset(o, 0, sizeof(*o));
 	o->config = DEFAULT_CONFIG;
-	settings_init();
-	snprintf(buf, sizeof(buf), "%ld", ncpu < 1 ? 1 :
-	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : ncpu);
-	settings_default(SET_THREADS, buf);
-	settings_default(SET_CONTROL_SOCKET, paths_socket(1, buf,
-	    sizeof(buf)));
+	settings_setup();
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		exit(0);

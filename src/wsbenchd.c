@@ -122,13 +122,15 @@ parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case 'm':
-			settings_cli(SET_METRICS_LISTEN, optarg);
+			option_checked(SET_METRICS_LISTEN, "metrics-listen",
+			    optarg);
 			break;
 		case 'n':
 			o->check = 1;
 			break;
 		case 's':
-			settings_cli(SET_CONTROL_SOCKET, optarg);
+			option_checked(SET_CONTROL_SOCKET, "control-socket",
+			    optarg);
 			break;
 		case 't':
 			option_checked(SET_THREADS, "threads", optarg);

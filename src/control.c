@@ -227,6 +227,8 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 	bufferevent_set_timeouts(cc->bev, &tv, NULL);
 	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
 	switch (control_auth_check(fd, why, sizeof(why))) {
+	case CONTROL_AUTH_FULL:
+		break;
 	case CONTROL_AUTH_READ:
 		cc->readonly = 1;
 		break;

@@ -12,18 +12,17 @@
 #include "cmd.h"
 #include "cmd_parse.h"
 
-static const struct cmd_entry *const cmd_table[] = {
-	&cmd_start_entry,
-	&cmd_stop_entry,
-	&cmd_list_entry,
-	&cmd_stats_entry,
-	&cmd_watch_entry,
-	&cmd_version_entry,
-	&cmd_help_entry,
-	&cmd_reload_entry,
-	&cmd_set_entry,
-};
-#define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
+/* Given by the daemon (cmd_set_table()): the commands know this file,
+ * not it them. */
+static const struct cmd_entry *const	*cmd_table;
+static size_t				 cmd_ntable;
+
+void
+cmd_set_table(const struct cmd_entry *const *table, size_t n)
+{
+	cmd_table = table;
+	cmd_ntable = n;
+}
 
 /* "valid: start stop ...", bgpctl style, for an unknown word; those
  * with all of flags. */
@@ -33,7 +32,7 @@ cmd_names(char *out, size_t cap, int flags)
 	size_t	i, len = 0;
 
 	out[0] = '\0';
-	for (i = 0; i < CMD_NTABLE && len < cap; i++)
+	for (i = 0; i < cmd_ntable && len < cap; i++)
 		if ((cmd_table[i]->flags & flags) == flags)
 			len += (size_t)snprintf(out + len, cap - len, "%s%s",
 			    len > 0 ? " " : "", cmd_table[i]->name);
@@ -60,7 +59,7 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		argc--;
 		argv = v;
 	}
-	for (i = 0; i < CMD_NTABLE; i++) {
+	for (i = 0; i < cmd_ntable; i++) {
 		if (strcmp(cmd_table[i]->name, argv[0]) != 0)
 			continue;
 		if ((cmd_table[i]->flags & CMD_CLIENT_ONLY) &&
@@ -108,7 +107,7 @@ cmd_print_usage(struct cmd_ctx *ctx)
 {
 	size_t	i;
 
-	for (i = 0; i < CMD_NTABLE; i++)
+	for (i = 0; i < cmd_ntable; i++)
 		cmd_print(ctx, "%s%s%s", cmd_table[i]->name,
 		    *cmd_table[i]->usage != '\0' ? " " : "",
 		    cmd_table[i]->usage);

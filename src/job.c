@@ -14,24 +14,29 @@
 #include "settings.h"
 #include "loop.h"
 
-static const struct job_kind *const job_kinds[] = {
-	&job_kind_push,
-	&job_kind_recv,
-	&job_kind_echo,
-};
-#define JOB_NKINDS	(sizeof(job_kinds) / sizeof(job_kinds[0]))
+/* Given by the daemon (job_set_kinds()): the kinds know this file, not
+ * it them. */
+static const struct job_kind *const	*job_kinds;
+static size_t				 job_nkinds;
 
 static struct job_list	jobs = TAILQ_HEAD_INITIALIZER(jobs);
 static pthread_mutex_t	jobs_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int	job_seq;
 static void		(*job_drained_cb)(void);
 
+void
+job_set_kinds(const struct job_kind *const *kinds, size_t n)
+{
+	job_kinds = kinds;
+	job_nkinds = n;
+}
+
 static const struct job_kind *
 job_kind_find(const char *name, char *err, size_t errlen)
 {
 	size_t	i;
 
-	for (i = 0; i < JOB_NKINDS; i++)
+	for (i = 0; i < job_nkinds; i++)
 		if (strcmp(job_kinds[i]->name, name) == 0)
 			return job_kinds[i];
 	snprintf(err, errlen,

@@ -20,6 +20,7 @@
 
 #include <event2/event.h>
 
+#include "cmd.h"
 #include "config_file.h"
 #include "control.h"
 #include "job.h"
@@ -50,6 +51,35 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: wsbenchd [-dhnV] [-f config] [-m address:port] "
 	    "[-s socket] [-t threads]\n");
+}
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What the daemon can do: its commands, in the order help lists them,
+ * and its kinds of job.  Given here, so that the table of each need not
+ * know what it holds. */
+static void
+tables_setup(void)
+{
+	static const struct cmd_entry *const cmds[] = {
+		&cmd_start_entry,
+		&cmd_stop_entry,
+		&cmd_list_entry,
+		&cmd_stats_entry,
+		&cmd_watch_entry,
+		&cmd_version_entry,
+		&cmd_help_entry,
+		&cmd_reload_entry,
+		&cmd_set_entry,
+	};
+	static const struct job_kind *const kinds[] = {
+		&job_kind_push,
+		&job_kind_recv,
+		&job_kind_echo,
+	};
+
+	cmd_set_table(cmds, NITEMS(cmds));
+	job_set_kinds(kinds, NITEMS(kinds));
 }
 
 static void
@@ -355,6 +385,7 @@ main(int argc, char **argv)
 	struct options	o;
 	int		rc;
 
+	tables_setup();
 	parse_options(argc, argv, &o);
 	log_init("wsbenchd", 0);
 	/* A config with errors is refused before anything starts. */

@@ -51,6 +51,7 @@ extern const struct cmd_entry cmd_set_entry;
 
 /* The commands there are, in the order help lists them; before any runs. */
 void	cmd_set_table(const struct cmd_entry *const *, size_t n);
+
 /*
  * Runs argv (argv[0] is the command name).  Returns 0, or -1 with a
  * one-line message in ctx->err.

@@ -95,6 +95,7 @@ int		 recv_insecure(const struct job *);
 
 /* The kinds of job there are; before any is created. */
 void		 job_set_kinds(const struct job_kind *const *, size_t n);
+
 /*
  * Creates and starts a job of the kind named by argv[0] from the rest of
  * argv (its options and arguments).  With check set, only validates and

@@ -82,6 +82,7 @@ tables_setup(void)
 	job_set_kinds(kinds, NITEMS(kinds));
 }
 
+/* A new mode or group for the socket; control_perms() logs a failure. */
 static void
 control_changed(void)
 {

@@ -12,23 +12,22 @@
 #include "cmd.h"
 #include "cmd_parse.h"
 
-static const struct cmd_entry *const cmd_table[] = {
-	&cmd_start_entry,
-	&cmd_stop_entry,
-	&cmd_list_entry,
-	&cmd_stats_entry,
-	&cmd_watch_entry,
-	&cmd_version_entry,
-	&cmd_help_entry,
-	&cmd_reload_entry,
-	&cmd_set_entry,
-};
-#define CMD_NTABLE	(sizeof(cmd_table) / sizeof(cmd_table[0]))
+/* Given by the daemon (cmd_set_table()): the commands know this file,
+ * not it them. */
+static const struct cmd_entry *const	*cmd_table;
+static size_t				 cmd_ntable;
+
+void
+cmd_set_table(const struct cmd_entry *const *table, size_t n)
+{
+	cmd_table = table;
+	cmd_ntable = n;
+}
 
 const struct cmd_entry *
 cmd_entry_at(size_t i)
 {
-	return i < CMD_NTABLE ? cmd_table[i] : NULL;
+	return i < cmd_ntable ? cmd_table[i] : NULL;
 }
 
 const struct cmd_entry *
@@ -36,7 +35,7 @@ cmd_entry_find(const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < CMD_NTABLE; i++)
+	for (i = 0; i < cmd_ntable; i++)
 		if (strcmp(cmd_table[i]->name, name) == 0)
 			return cmd_table[i];
 	return NULL;
@@ -50,7 +49,7 @@ cmd_names(char *out, size_t cap, int flags)
 	size_t	i, len = 0;
 
 	out[0] = '\0';
-	for (i = 0; i < CMD_NTABLE && len < cap; i++)
+	for (i = 0; i < cmd_ntable && len < cap; i++)
 		if ((cmd_table[i]->flags & flags) == flags)
 			len += (size_t)snprintf(out + len, cap - len, "%s%s",
 			    len > 0 ? " " : "", cmd_table[i]->name);
@@ -154,6 +153,7 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (cmd_args(e, argc, argv, &a, err, sizeof(err)) == -1)
 		return cmd_error(ctx, "%s: %s", e->name, err);
+	ctx->entry = e;
 	ctx->argc = argc;
 	ctx->argv = argv;
 	return e->exec(ctx, &a);

@@ -24,9 +24,16 @@ struct cmd_ctx {
 	int			 config;	/* a line of the config file */
 	int			 json;		/* -j: output JSON */
 	int			 readonly;	/* may run CMD_READONLY only */
-	/* The command's words, -j taken out (set by cmd_exec()). */
+	/* The command running, and its words, -j taken out (set by
+	 * cmd_exec()). */
+	const struct cmd_entry	*entry;
 	int			 argc;
 	char			**argv;
+	struct {			/* set by `watch`, for the caller */
+		int		 on;
+		const char	*name;		/* in argv; NULL: all jobs */
+		int		 table;		/* records, not a line */
+	} watch;
 	char			 err[CMD_ERR_MAX];
 };
 
@@ -51,15 +58,8 @@ struct cmd_entry {
 	int			(*exec)(struct cmd_ctx *, const struct args *);
 };
 
-extern const struct cmd_entry cmd_start_entry;
-extern const struct cmd_entry cmd_stop_entry;
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_stats_entry;
-extern const struct cmd_entry cmd_watch_entry;
-extern const struct cmd_entry cmd_version_entry;
-extern const struct cmd_entry cmd_help_entry;
-extern const struct cmd_entry cmd_reload_entry;
-extern const struct cmd_entry cmd_set_entry;
+/* The commands there are, in the order help lists them; before any runs. */
+void	cmd_set_table(const struct cmd_entry *const *, size_t n);
 
 /*
  * Runs argv (argv[0] is the command name).  Returns 0, or -1 with a

@@ -26,7 +26,7 @@ cmd_set_exec(struct cmd_ctx *ctx, const struct args *a)
 	int	rc = 0;
 
 	if (a->npos == 1 || (a->npos == 0 && ctx->config)) {
-		cmd_usage(&cmd_set_entry, usage, sizeof(usage));
+		cmd_usage(ctx->entry, usage, sizeof(usage));
 		return cmd_error(ctx, "set: missing %s (usage: %s)",
 		    a->npos == 0 ? "NAME and VALUE" : "VALUE", usage);
 	}

@@ -8,7 +8,7 @@
 
 #include "args.h"
 #include "cmd.h"
-#include "control.h"
+#include "control_protocol.h"
 #include "job.h"
 
 static const struct args_opt cmd_watch_opts[] = {
@@ -33,9 +33,9 @@ cmd_watch_exec(struct cmd_ctx *ctx, const struct args *a)
 		    "each other");
 	if (a->npos == 1 && job_find(a->pos[0]) == NULL)
 		return cmd_error(ctx, "watch: no job named '%s'", a->pos[0]);
-	if (ctx->client != NULL && control_watch(ctx->client,
-	    a->npos == 1 ? a->pos[0] : NULL, table) == -1)
-		return cmd_error(ctx, "watch: out of memory");
+	ctx->watch.on = 1;
+	ctx->watch.name = a->npos == 1 ? a->pos[0] : NULL;
+	ctx->watch.table = table;
 	return 0;
 }
 
@@ -84,7 +84,8 @@ cmd_watch_records(struct evbuffer *out, const char *name)
 		if (name != NULL && strcmp(j->name, name) != 0)
 			continue;
 		evbuffer_add_printf(out,
-		    "job\t%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+		    CONTROL_WATCH_JOB "\t%s\t%s\t%llu\t%llu\t%llu\t%llu"
+		    "\t%llu\t%llu\n",
 		    j->name, j->kind->name,
 		    (unsigned long long)job_total(j, CTR_connections),
 		    (unsigned long long)j->rate[CTR_messages_received],
@@ -93,7 +94,7 @@ cmd_watch_records(struct evbuffer *out, const char *name)
 		    (unsigned long long)j->rate[CTR_bytes_sent],
 		    (unsigned long long)job_total(j, CTR_connection_errors));
 	}
-	evbuffer_add_printf(out, "end\n");
+	evbuffer_add_printf(out, CONTROL_WATCH_END "\n");
 }
 
 int

@@ -22,6 +22,7 @@
 #include "cmd_parse.h"
 #include "control.h"
 #include "control_auth.h"
+#include "control_protocol.h"
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
@@ -62,9 +63,9 @@ control_finish(struct control_client *cc, const char *err)
 	struct evbuffer	*out = bufferevent_get_output(cc->bev);
 
 	if (err != NULL)
-		evbuffer_add_printf(out, "!%s\n", err);
+		evbuffer_add_printf(out, "%c%s\n", CONTROL_TAG_ERROR, err);
 	else
-		evbuffer_add_printf(out, ".\n");
+		evbuffer_add_printf(out, "%c\n", CONTROL_TAG_OK);
 	cc->closing = 1;
 }
 
@@ -77,9 +78,23 @@ control_send_lines(struct control_client *cc, struct evbuffer *lines)
 	size_t		 len;
 
 	while ((line = evbuffer_readln(lines, &len, EVBUFFER_EOL_LF)) != NULL) {
-		evbuffer_add_printf(out, ">%s\n", line);
+		evbuffer_add_printf(out, "%c%s\n", CONTROL_TAG_OUTPUT, line);
 		free(line);
 	}
+}
+
+/* Makes the client a watcher of job name (NULL: all jobs), sent the
+ * table's records rather than a line when table is set. */
+static int
+control_watch(struct control_client *cc, const char *name, int table)
+{
+	if (name != NULL && (cc->watch_name = strdup(name)) == NULL)
+		return -1;
+	cc->watching = 1;
+	cc->watch_table = table;
+	/* A watcher only listens; EOF still tells when it hangs up. */
+	bufferevent_set_timeouts(cc->bev, NULL, NULL);
+	return 0;
 }
 
 static void
@@ -103,6 +118,9 @@ control_run(struct control_client *cc, const char *line)
 		snprintf(ctx.err, sizeof(ctx.err), "empty request");
 	else if (cmd_exec(&ctx, argc, argv) == 0)
 		ctx.err[0] = '\0';
+	if (ctx.err[0] == '\0' && ctx.watch.on && control_watch(cc,
+	    ctx.watch.name, ctx.watch.table) == -1)
+		snprintf(ctx.err, sizeof(ctx.err), "watch: out of memory");
 	metrics_count_request(ctx.err[0] == '\0');
 	control_send_lines(cc, ctx.out);
 	evbuffer_free(ctx.out);
@@ -209,6 +227,8 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 	bufferevent_set_timeouts(cc->bev, &tv, NULL);
 	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
 	switch (control_auth_check(fd, why, sizeof(why))) {
+	case CONTROL_AUTH_FULL:
+		break;
 	case CONTROL_AUTH_READ:
 		cc->readonly = 1;
 		break;
@@ -218,18 +238,6 @@ control_accept_cb(evutil_socket_t fd, void *arg)
 		control_finish(cc, why);
 		break;
 	}
-}
-
-int
-control_watch(struct control_client *cc, const char *name, int table)
-{
-	if (name != NULL && (cc->watch_name = strdup(name)) == NULL)
-		return -1;
-	cc->watching = 1;
-	cc->watch_table = table;
-	/* A watcher only listens; EOF still tells when it hangs up. */
-	bufferevent_set_timeouts(cc->bev, NULL, NULL);
-	return 0;
 }
 
 void

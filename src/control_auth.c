@@ -55,7 +55,7 @@ control_auth_in_named(uid_t uid, gid_t gid, const char *name, gid_t dflt)
 	return want != (gid_t)-1 && control_auth_in_group(uid, gid, want);
 }
 
-int
+enum control_auth
 control_auth_check(int fd, char *why, size_t whylen)
 {
 	struct ucred	cred;
@@ -63,7 +63,7 @@ control_auth_check(int fd, char *why, size_t whylen)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
 		snprintf(why, whylen, "cannot tell who is asking");
-		return -1;
+		return CONTROL_AUTH_REFUSED;
 	}
 	if (cred.uid == 0 || cred.uid == geteuid() ||
 	    control_auth_in_named(cred.uid, cred.gid,

@@ -12,10 +12,12 @@
 
 #include <stddef.h>
 
-#define CONTROL_AUTH_FULL	0
-#define CONTROL_AUTH_READ	1	/* read-only commands only */
-#define CONTROL_AUTH_REFUSED	(-1)	/* with why */
+enum control_auth {
+	CONTROL_AUTH_FULL,
+	CONTROL_AUTH_READ,		/* read-only commands only */
+	CONTROL_AUTH_REFUSED		/* with why */
+};
 
-int	control_auth_check(int fd, char *why, size_t whylen);
+enum control_auth	control_auth_check(int fd, char *why, size_t whylen);
 
 #endif

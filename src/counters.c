@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "slot_add.h"
 #include "ws_frame.h"
 
 const struct counter_info counter_info[CTR_COUNT] = {
@@ -38,7 +39,7 @@ close_class_of(int code)
 void
 counter_close(struct counter_slot *s, int code)
 {
-	counter_bump(&s->closes[close_class_of(code)], 1);
+	slot_add(&s->closes[close_class_of(code)], 1);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "histogram.h"
+#include "slot_add.h"
 
 #define CTR_ERRORS_METRIC	"wsbench_connection_errors_total"
 #define CTR_ERRORS_HELP		"Connections that failed, by reason."
@@ -105,24 +106,11 @@ struct counter_totals {
 	struct histogram_sum	handshake;
 };
 
-/*
- * Adds n to a value of the calling worker's slot.  Only the owner writes
- * a slot, so a relaxed load and store suffice: no locked instruction on the
- * hot path, and readers still see whole values.  A gauge goes down by
- * adding (uint64_t)-1; the sum over slots wraps back to the right value.
- */
-static inline void
-counter_bump(_Atomic uint64_t *p, uint64_t n)
-{
-	uint64_t	v = atomic_load_explicit(p, memory_order_relaxed);
-
-	atomic_store_explicit(p, v + n, memory_order_relaxed);
-}
-
+/* Adds n to a value of the calling worker's slot (slot_add.h). */
 static inline void
 counter_add(struct counter_slot *s, enum counter c, uint64_t n)
 {
-	counter_bump(&s->v[c], n);
+	slot_add(&s->v[c], n);
 }
 
 /* Counts a close frame received with code (1005: none in the frame). */

@@ -4,10 +4,10 @@
 
 #include <time.h>
 
-#include "counters.h"
 #include "histogram.h"
+#include "slot_add.h"
 
-const uint64_t histogram_bound_us[HISTOGRAM_INF] = {
+static const uint64_t histogram_bound_us[HISTOGRAM_INF] = {
 #define HISTOGRAM_BOUND(us, le)	us,
 	HISTOGRAM_BOUNDS(HISTOGRAM_BOUND)
 #undef HISTOGRAM_BOUND
@@ -37,8 +37,8 @@ histogram_observe(struct histogram *h, uint64_t us)
 
 	for (i = 0; i < HISTOGRAM_INF && us > histogram_bound_us[i]; i++)
 		continue;
-	counter_bump(&h->bucket[i], 1);
-	counter_bump(&h->sum_us, us);
+	slot_add(&h->bucket[i], 1);
+	slot_add(&h->sum_us, us);
 }
 
 void

@@ -42,7 +42,6 @@ struct histogram_sum {
 	uint64_t	sum_us;
 };
 
-extern const uint64_t	 histogram_bound_us[HISTOGRAM_INF];
 extern const char *const histogram_le[HISTOGRAM_BUCKETS];	/* "+Inf" last */
 
 /* Microseconds on the monotonic clock, for the start and end of a span. */

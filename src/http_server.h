@@ -8,6 +8,8 @@
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H
 
+#define HTTP_SERVER_DEFAULT_ADDR	"127.0.0.1:9808"
+
 /* Starts serving on "ADDR:PORT" ("[::1]:9808" for IPv6).  Returns 0, -1. */
 int	http_server_start(const char *addr);
 void	http_server_stop(void);

@@ -14,22 +14,27 @@
 #include "settings.h"
 #include "loop.h"
 
-static const struct job_kind *const job_kinds[] = {
-	&job_kind_push,
-	&job_kind_recv,
-	&job_kind_echo,
-};
-#define JOB_NKINDS	(sizeof(job_kinds) / sizeof(job_kinds[0]))
+/* Given by the daemon (job_set_kinds()): the kinds know this file, not
+ * it them. */
+static const struct job_kind *const	*job_kinds;
+static size_t				 job_nkinds;
 
 static struct job_list	jobs = TAILQ_HEAD_INITIALIZER(jobs);
 static pthread_mutex_t	jobs_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int	job_seq;
 static void		(*job_drained_cb)(void);
 
+void
+job_set_kinds(const struct job_kind *const *kinds, size_t n)
+{
+	job_kinds = kinds;
+	job_nkinds = n;
+}
+
 const struct job_kind *
 job_kind_at(size_t i)
 {
-	return i < JOB_NKINDS ? job_kinds[i] : NULL;
+	return i < job_nkinds ? job_kinds[i] : NULL;
 }
 
 /* The kind whose template a was parsed with. */
@@ -38,7 +43,7 @@ job_kind_of(const struct args *a)
 {
 	size_t	i;
 
-	for (i = 0; i < JOB_NKINDS; i++)
+	for (i = 0; i < job_nkinds; i++)
 		if (&job_kinds[i]->args == a->tmpl)
 			return job_kinds[i];
 	return NULL;

@@ -92,15 +92,14 @@ struct job {
 
 TAILQ_HEAD(job_list, job);
 
-extern const struct job_kind job_kind_push;
-extern const struct job_kind job_kind_recv;
-extern const struct job_kind job_kind_echo;
-
 /* True for a recv job told not to verify certificates (--insecure). */
 int		 recv_insecure(const struct job *);
 
 /* The i-th job kind, or NULL past the last. */
 const struct job_kind *job_kind_at(size_t i);
+/* The kinds of job there are; before any is created. */
+void		 job_set_kinds(const struct job_kind *const *, size_t n);
+
 /*
  * Creates and starts a job from a's options and arguments, parsed with
  * the args of one of the kinds: that kind's.  With check set, only

@@ -110,6 +110,8 @@ metrics_label(struct evbuffer *b, const char *s)
 
 /* What a job is, for joins in PromQL: where a server listens or the URL a
  * client connects to is a label here only, not on every counter. */
+extern const struct job_kind job_kind_recv;
+
 static void
 metrics_job_info(struct evbuffer *b, const struct job *j,
     const struct metrics_job *mj)

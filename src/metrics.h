@@ -7,7 +7,6 @@
 #ifndef METRICS_H
 #define METRICS_H
 
-#define METRICS_DEFAULT_ADDR	"127.0.0.1:9808"
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
 struct evbuffer;

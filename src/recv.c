@@ -416,6 +416,8 @@ recv_free(struct job *j)
 	free(r);
 }
 
+extern const struct job_kind job_kind_recv;
+
 int
 recv_insecure(const struct job *j)
 {

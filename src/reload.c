@@ -75,7 +75,7 @@ reload_argv_name(int argc, char **argv)
 	struct args	a;
 	char		err[CMD_ERR_MAX];
 
-	if (cmd_args(&cmd_start_entry, argc, argv, &a, err, sizeof(err)) == -1)
+	if (cmd_args(cmd_entry_find("start"), argc, argv, &a, err, sizeof(err)) == -1)
 		return NULL;
 	return a.value[JOB_OPT_NAME];
 }

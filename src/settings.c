@@ -11,11 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control.h"
-#include "job.h"
 #include "log.h"
-#include "loop.h"
-#include "metrics.h"
 #include "paths.h"
 #include "settings.h"
 #include "sockaddr.h"
@@ -27,7 +23,6 @@ struct setting_info {
 	int		 flags;
 	const char	*dflt;
 	int		(*check)(const char *, char *, size_t);
-	void		(*apply)(void);	/* after a change, or NULL */
 };
 
 enum setting_from {
@@ -50,26 +45,19 @@ static int	check_hostport(const char *, char *, size_t);
 static int	check_threads(const char *, char *, size_t);
 static int	check_log_level(const char *, char *, size_t);
 static int	check_max_message(const char *, char *, size_t);
-static void	apply_log_level(void);
-static void	apply_control(void);
 
 static const struct setting_info setting_info[SET_COUNT] = {
 	[SET_CONTROL_SOCKET] = { "control-socket", SETTING_AT_START, NULL,
-	    check_path, NULL },
-	[SET_CONTROL_MODE] = { "control-mode", 0, "0660", check_mode,
-	    apply_control },
-	[SET_CONTROL_GROUP] = { "control-group", 0, NULL, check_group,
-	    apply_control },
+	    check_path },
+	[SET_CONTROL_MODE] = { "control-mode", 0, "0660", check_mode },
+	[SET_CONTROL_GROUP] = { "control-group", 0, NULL, check_group },
 	[SET_CONTROL_READ_GROUP] = { "control-read-group", 0, "none",
-	    check_group_or_none, apply_control },
-	[SET_METRICS_LISTEN] = { "metrics-listen", SETTING_AT_START,
-	    METRICS_DEFAULT_ADDR, check_hostport, NULL },
-	[SET_THREADS] = { "threads", SETTING_AT_START, NULL, check_threads,
-	    NULL },
-	[SET_LOG_LEVEL] = { "log-level", 0, "info", check_log_level,
-	    apply_log_level },
-	[SET_MAX_MESSAGE] = { "max-message", 0, NULL, check_max_message,
-	    NULL },
+	    check_group_or_none },
+	[SET_METRICS_LISTEN] = { "metrics-listen", SETTING_AT_START, NULL,
+	    check_hostport },
+	[SET_THREADS] = { "threads", SETTING_AT_START, NULL, check_threads },
+	[SET_LOG_LEVEL] = { "log-level", 0, "info", check_log_level },
+	[SET_MAX_MESSAGE] = { "max-message", 0, NULL, check_max_message },
 };
 
 static const char *const log_levels[] = { "warning", "info", "debug" };
@@ -79,6 +67,10 @@ static const char *const log_levels[] = { "warning", "info", "debug" };
 static struct setting_value	live[SET_COUNT];
 static char			*dflt[SET_COUNT];
 static char			*staged[SET_COUNT];
+/* What the daemon can hold of a number setting (settings_max()). */
+static unsigned long		 limit[SET_COUNT];
+/* What the daemon does when a setting changes (settings_on_change()). */
+static void			(*on_change[SET_COUNT])(void);
 
 static int
 parse_number(const char *s, int base, unsigned long min, unsigned long max,
@@ -171,7 +163,7 @@ check_number(const char *v, unsigned long min, unsigned long max,
 static int
 check_threads(const char *v, char *err, size_t errlen)
 {
-	return check_number(v, 1, LOOP_WORKERS_MAX, "a number", err, errlen);
+	return check_number(v, 1, limit[SET_THREADS], "a number", err, errlen);
 }
 
 static int
@@ -199,7 +191,7 @@ check_log_level(const char *v, char *err, size_t errlen)
 static int
 check_max_message(const char *v, char *err, size_t errlen)
 {
-	return check_number(v, 1, JOB_MAX_MESSAGE_LIMIT, "a number of bytes",
+	return check_number(v, 1, limit[SET_MAX_MESSAGE], "a number of bytes",
 	    err, errlen);
 }
 
@@ -207,12 +199,6 @@ static void
 apply_log_level(void)
 {
 	log_set_level(log_level_find(settings_get(SET_LOG_LEVEL)));
-}
-
-static void
-apply_control(void)
-{
-	control_perms();
 }
 
 static int
@@ -254,14 +240,12 @@ setting_put(enum setting s, const char *value, enum setting_from from)
 void
 settings_init(void)
 {
-	char	n[32];
 	int	i;
 
 	for (i = 0; i < SET_COUNT; i++)
 		if (setting_info[i].dflt != NULL)
 			dflt[i] = xstrdup(setting_info[i].dflt);
-	snprintf(n, sizeof(n), "%u", JOB_MAX_MESSAGE_DEFAULT);
-	dflt[SET_MAX_MESSAGE] = xstrdup(n);
+	on_change[SET_LOG_LEVEL] = apply_log_level;
 	/* Operators are put in the wsbench group to use the socket. */
 	if (getgrnam("wsbench") != NULL)
 		dflt[SET_CONTROL_GROUP] = xstrdup("wsbench");
@@ -272,6 +256,18 @@ settings_default(enum setting s, const char *value)
 {
 	free(dflt[s]);
 	dflt[s] = xstrdup(value);
+}
+
+void
+settings_max(enum setting s, unsigned long n)
+{
+	limit[s] = n;
+}
+
+void
+settings_on_change(enum setting s, void (*fn)(void))
+{
+	on_change[s] = fn;
 }
 
 void
@@ -311,11 +307,29 @@ same(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
+/* Calls each function of a change once, in the settings' order: one
+ * chmod and chown for the socket's mode and groups together. */
+static void
+settings_changed(const int changed[SET_COUNT])
+{
+	int	i, j;
+
+	for (i = 0; i < SET_COUNT; i++) {
+		if (!changed[i] || on_change[i] == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (changed[j] && on_change[j] == on_change[i])
+				break;
+		if (j == i)
+			on_change[i]();
+	}
+}
+
 void
 settings_commit(int at_start)
 {
 	const char	*v;
-	int		 i, apply_ctl = 0;
+	int		 i, changed[SET_COUNT] = { 0 };
 
 	for (i = 0; i < SET_COUNT; i++) {
 		if (live[i].from == FROM_CLI)
@@ -334,18 +348,13 @@ settings_commit(int at_start)
 		}
 		setting_put(i, staged[i], staged[i] != NULL ? FROM_FILE :
 		    FROM_DEFAULT);
-		if (at_start || setting_info[i].apply == NULL)
+		if (at_start || on_change[i] == NULL)
 			continue;
 		log_info("%s set to %s", setting_info[i].name,
 		    v != NULL ? v : "none");
-		if (setting_info[i].apply == apply_control)
-			apply_ctl = 1;
-		else
-			setting_info[i].apply();
+		changed[i] = 1;
 	}
-	/* Mode and groups go together: one chmod and chown for all. */
-	if (apply_ctl)
-		apply_control();
+	settings_changed(changed);
 	if (at_start)
 		apply_log_level();
 }
@@ -369,8 +378,8 @@ settings_set(const char *name, const char *value, char *err, size_t errlen)
 	if (setting_info[i].check(value, err, errlen) == -1)
 		return -1;
 	setting_put(i, value, FROM_CTL);
-	if (setting_info[i].apply != NULL)
-		setting_info[i].apply();
+	if (on_change[i] != NULL)
+		on_change[i]();
 	log_info("%s set to %s", name, value);
 	return 0;
 }

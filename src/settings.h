@@ -27,8 +27,15 @@ enum setting {
 /* The defaults; before anything else. */
 void		 settings_init(void);
 /* Sets a default the daemon works out at start (the socket path, the
- * number of threads). */
+ * number of threads, the metrics address, the largest message). */
 void		 settings_default(enum setting, const char *value);
+/* The largest value of a number setting (threads, max-message): what the
+ * daemon can hold; before any is read.  Without it, none is accepted. */
+void		 settings_max(enum setting, unsigned long max);
+/* What the daemon does when the setting changes after the start (the
+ * socket's mode and groups: a chmod and chown).  A function given for
+ * several settings runs once for a change of any of them. */
+void		 settings_on_change(enum setting, void (*)(void));
 /* A command-line option: it holds whatever the file says. */
 void		 settings_cli(enum setting, const char *value);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The table of `wsbenchctl watch` on a terminal.  The daemon sends a
- * record a job each second, then "end"; each "end" redraws the screen from
+ * record a job each second, then an end record; each end redraws the screen from
  * its top left corner, with ANSI sequences every terminal in use knows:
  * cursor home, erase to the end of the line and of the screen, hide and
  * show the cursor.  The last table stays on the screen at the end.
@@ -19,28 +19,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "control_protocol.h"
 #include "watch_table.h"
 
 #define WT_NAME_MAX	64	/* a job name, with its NUL */
 #define WT_CELL_MAX	WT_NAME_MAX
 #define WT_LINE_MAX	512
-#define WT_GAP		2	/* spaces between columns */
 
-/* The numbers of a "job" record, in their order there. */
-enum {
-	WT_CONNS,
-	WT_MSGS_IN,
-	WT_MSGS_OUT,
-	WT_BYTES_IN,
-	WT_BYTES_OUT,
-	WT_ERRORS,
-	WT_NVALUES
-};
-
+/* A job record; v holds its numbers, from CONTROL_WATCH_CONNS on. */
 struct wt_row {
 	char		name[WT_NAME_MAX];
 	char		kind[WT_NAME_MAX];
-	uint64_t	v[WT_NVALUES];
+	uint64_t	v[CONTROL_WATCH_FIELDS];
 };
 
 #define WT_NCOLS	7
@@ -132,14 +122,15 @@ wt_cells(const struct wt_row *r, char cell[WT_NCOLS][WT_CELL_MAX])
 	snprintf(cell[0], WT_CELL_MAX, "%s", r->name);
 	snprintf(cell[1], WT_CELL_MAX, "%s", r->kind);
 	snprintf(cell[2], WT_CELL_MAX, "%llu",
-	    (unsigned long long)r->v[WT_CONNS]);
-	wt_count(cell[3], r->v[WT_MSGS_IN]);
-	wt_count(cell[4], r->v[WT_MSGS_OUT]);
+	    (unsigned long long)r->v[CONTROL_WATCH_CONNS]);
+	wt_count(cell[3], r->v[CONTROL_WATCH_MSGS_IN]);
+	wt_count(cell[4], r->v[CONTROL_WATCH_MSGS_OUT]);
 	/* Wire bytes both ways, as a job's load on the network. */
-	wt_sig(cell[5], (double)(r->v[WT_BYTES_IN] + r->v[WT_BYTES_OUT]) / 1e6,
+	wt_sig(cell[5], (double)(r->v[CONTROL_WATCH_BYTES_IN] +
+	    r->v[CONTROL_WATCH_BYTES_OUT]) / 1e6,
 	    "");
 	snprintf(cell[6], WT_CELL_MAX, "%llu",
-	    (unsigned long long)r->v[WT_ERRORS]);
+	    (unsigned long long)r->v[CONTROL_WATCH_ERRORS]);
 }
 
 static void
@@ -202,7 +193,7 @@ wt_draw(void)
 	memset(&total, 0, sizeof(total));
 	snprintf(total.name, sizeof(total.name), "total");
 	for (i = 0; i < wt_nrows; i++)
-		for (j = 0; j < WT_NVALUES; j++)
+		for (j = CONTROL_WATCH_CONNS; j < CONTROL_WATCH_FIELDS; j++)
 			total.v[j] += wt_rows[i].v[j];
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
 		cols = ws.ws_col;
@@ -236,28 +227,28 @@ wt_draw(void)
 	fflush(stdout);
 }
 
-/* "NAME\tKIND\tCONNS\t..." into r; fields past those known are for later
+/* A job record's fields into r; fields past those known are for later
  * versions and left alone. */
 static int
 wt_parse(const char *fields, struct wt_row *r)
 {
-	char	 buf[WT_LINE_MAX], *s = buf, *f[2 + WT_NVALUES], *end;
+	char	 buf[WT_LINE_MAX], *s = buf, *f[CONTROL_WATCH_FIELDS], *end;
 	size_t	 i;
 
 	if (snprintf(buf, sizeof(buf), "%s", fields) >= (int)sizeof(buf))
 		return -1;
-	for (i = 0; i < 2 + WT_NVALUES; i++)
-		if ((f[i] = strsep(&s, "\t")) == NULL)
+	for (i = 0; i < CONTROL_WATCH_FIELDS; i++)
+		if ((f[i] = strsep(&s, CONTROL_WATCH_SEP)) == NULL)
 			return -1;
-	if (snprintf(r->name, sizeof(r->name), "%s", f[0]) >=
+	if (snprintf(r->name, sizeof(r->name), "%s", f[CONTROL_WATCH_NAME]) >=
 	    (int)sizeof(r->name) ||
-	    snprintf(r->kind, sizeof(r->kind), "%s", f[1]) >=
+	    snprintf(r->kind, sizeof(r->kind), "%s", f[CONTROL_WATCH_KIND]) >=
 	    (int)sizeof(r->kind))
 		return -1;
-	for (i = 0; i < WT_NVALUES; i++) {
+	for (i = CONTROL_WATCH_CONNS; i < CONTROL_WATCH_FIELDS; i++) {
 		errno = 0;
-		r->v[i] = strtoull(f[2 + i], &end, 10);
-		if (f[2 + i][0] < '0' || f[2 + i][0] > '9' || *end != '\0' ||
+		r->v[i] = strtoull(f[i], &end, 10);
+		if (f[i][0] < '0' || f[i][0] > '9' || *end != '\0' ||
 		    errno != 0)
 			return -1;
 	}
@@ -282,16 +273,18 @@ wt_grow(void)
 int
 watch_table_record(const char *line)
 {
-	if (strcmp(line, "end") == 0) {
+	size_t	tag = strlen(CONTROL_WATCH_JOB CONTROL_WATCH_SEP);
+
+	if (strcmp(line, CONTROL_WATCH_END) == 0) {
 		wt_draw();
 		wt_nrows = 0;
 		return 0;
 	}
-	if (strncmp(line, "job\t", 4) != 0)
+	if (strncmp(line, CONTROL_WATCH_JOB CONTROL_WATCH_SEP, tag) != 0)
 		return -1;
 	if (wt_nrows == wt_cap)
 		wt_grow();
-	if (wt_parse(line + 4, &wt_rows[wt_nrows]) == -1)
+	if (wt_parse(line + tag, &wt_rows[wt_nrows]) == -1)
 		return -1;
 	wt_nrows++;
 	return 0;

@@ -6,9 +6,8 @@
 #ifndef WATCH_TABLE_H
 #define WATCH_TABLE_H
 
-/* Takes over the screen; SIGINT, SIGTERM and SIGHUP end the watch. */
-void	watch_table_start(void);
-/* Takes one record; returns -1 if it is not one. */
+/* Takes one record (control_protocol.h), the first drawing taking over
+ * the screen; returns -1 if it is not one. */
 int	watch_table_record(const char *line);
 /* True once a signal asked to stop. */
 int	watch_table_interrupted(void);

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cmd_parse.h"
-#include "control.h"
+#include "control_protocol.h"
 #include "paths.h"
 #include "watch_table.h"
 
@@ -91,7 +91,7 @@ static int
 ctl_line(const char *line, int table)
 {
 	switch (line[0]) {
-	case '>':
+	case CONTROL_TAG_OUTPUT:
 		if (!table) {
 			printf("%s\n", line + 1);
 			return ctl_flush();
@@ -99,11 +99,11 @@ ctl_line(const char *line, int table)
 		if (watch_table_record(line + 1) == 0)
 			return -1;
 		break;
-	case '!':
+	case CONTROL_TAG_ERROR:
 		watch_table_end();
 		fprintf(stderr, "wsbenchctl: %s\n", line + 1);
 		return 1;
-	case '.':
+	case CONTROL_TAG_OK:
 		return 0;
 	}
 	watch_table_end();

@@ -31,6 +31,7 @@
 #include "reload.h"
 #include "sd_notify.h"
 #include "settings.h"
+#include "tables.h"
 
 #define DEFAULT_CONFIG		SYSCONFDIR "/wsbenchd.conf"
 #define SHUTDOWN_TIMEOUT	5	/* seconds for jobs to close */
@@ -53,6 +54,37 @@ usage(FILE *f)
 	    "[-s socket] [-t threads]\n");
 }
 
+/* A new mode or group for the socket; control_perms() logs a failure. */
+static void
+control_changed(void)
+{
+	control_perms();
+}
+
+/* What the settings may hold here, their defaults, and what a change of
+ * one at run time does. */
+static void
+settings_setup(void)
+{
+	char	buf[256];
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	settings_init();
+	settings_max(SET_THREADS, LOOP_WORKERS_MAX);
+	settings_max(SET_MAX_MESSAGE, JOB_MAX_MESSAGE_LIMIT);
+	snprintf(buf, sizeof(buf), "%ld", ncpu < 1 ? 1 :
+	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : ncpu);
+	settings_default(SET_THREADS, buf);
+	snprintf(buf, sizeof(buf), "%u", JOB_MAX_MESSAGE_DEFAULT);
+	settings_default(SET_MAX_MESSAGE, buf);
+	settings_default(SET_METRICS_LISTEN, HTTP_SERVER_DEFAULT_ADDR);
+	settings_default(SET_CONTROL_SOCKET, paths_socket(1, buf,
+	    sizeof(buf)));
+	settings_on_change(SET_CONTROL_MODE, control_changed);
+	settings_on_change(SET_CONTROL_GROUP, control_changed);
+	settings_on_change(SET_CONTROL_READ_GROUP, control_changed);
+}
+
 /* An option checked as the setting it stands for is. */
 static void
 option_checked(enum setting s, const char *name, const char *value)
@@ -71,18 +103,11 @@ option_checked(enum setting s, const char *name, const char *value)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	char	buf[256];
-	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int	ch;
 
 	memset(o, 0, sizeof(*o));
 	o->config = DEFAULT_CONFIG;
-	settings_init();
-	snprintf(buf, sizeof(buf), "%ld", ncpu < 1 ? 1 :
-	    ncpu > LOOP_WORKERS_MAX ? LOOP_WORKERS_MAX : ncpu);
-	settings_default(SET_THREADS, buf);
-	settings_default(SET_CONTROL_SOCKET, paths_socket(1, buf,
-	    sizeof(buf)));
+	settings_setup();
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		exit(0);
@@ -100,13 +125,15 @@ parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case 'm':
-			settings_cli(SET_METRICS_LISTEN, optarg);
+			option_checked(SET_METRICS_LISTEN, "metrics-listen",
+			    optarg);
 			break;
 		case 'n':
 			o->check = 1;
 			break;
 		case 's':
-			settings_cli(SET_CONTROL_SOCKET, optarg);
+			option_checked(SET_CONTROL_SOCKET, "control-socket",
+			    optarg);
 			break;
 		case 't':
 			option_checked(SET_THREADS, "threads", optarg);
@@ -334,6 +361,7 @@ main(int argc, char **argv)
 	struct options	o;
 	int		rc;
 
+	tables_setup();
 	parse_options(argc, argv, &o);
 	log_init("wsbenchd", 0);
 	/* A config with errors is refused before anything starts. */

@@ -148,15 +148,16 @@ fi
 # --- command-line errors -------------------------------------------------------------
 
 port=$(free_port) || fail "free_port"
-for args in "-Z" "-t 0" "-t 257" "-t x" "extra"; do
+for args in "-Z" "-t 0" "-t 257" "-t x" "extra" "-s u.sock"; do
 	# shellcheck disable=SC2086 # the words of args are options
 	run_daemon usage -s "$WORK/u.sock" -m "127.0.0.1:$port" -f "$WORK/empty.conf" $args
 	[ "$RC" -eq 2 ] || defect "wsbenchd $args: exit $RC, expected 2"
 	grep -q . "$WORK/usage.log" || defect "wsbenchd $args: says nothing"
 done
+# -m and -s are checked as the set lines they stand for, before anything.
 for m in "localhost:$port" "127.0.0.1" "127.0.0.1:99999" "bogus"; do
 	run_daemon metrics -s "$WORK/m.sock" -m "$m" -f "$WORK/empty.conf"
-	[ "$RC" -eq 1 ] || defect "wsbenchd -m $m: exit $RC, expected 1"
+	[ "$RC" -eq 2 ] || defect "wsbenchd -m $m: exit $RC, expected 2"
 	[ ! -e "$WORK/m.sock" ] || defect "wsbenchd -m $m left its socket behind"
 	rm -f "$WORK/m.sock"
 done

@@ -45,6 +45,17 @@ set control-socket $WORK/not-this.sock
 set threads 1
 EOF2
 "$WSBENCHD" -n -f "$conf" >"$WORK/n.out" 2>&1 || fail "-n refused: $(cat "$WORK/n.out")"
+
+# Options are checked as the set lines they stand for: -n refuses them.
+: >"$WORK/empty.conf"
+for opt in "-m garbage" "-m 127.0.0.1" "-s relative.sock" "-t 0"; do
+	# shellcheck disable=SC2086
+	run_bounded 10 "$WSBENCHD" -n -f "$WORK/empty.conf" $opt >"$WORK/opt.out" 2>&1 &&
+		defect "wsbenchd -n $opt was accepted: $(cat "$WORK/opt.out")"
+	if [ "$(wc -l <"$WORK/opt.out")" != 1 ] || ! grep -q '^wsbenchd: ' "$WORK/opt.out"; then
+		defect "wsbenchd -n $opt said: $(cat "$WORK/opt.out")"
+	fi
+done
 start_daemon d -f "$conf"
 sock=${DAEMON_SOCK[d]}
 [ -S "$WORK/not-this.sock" ] && defect "the file's control-socket held over -s"

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What wsbenchd and wsbenchctl say to each other on the control socket,
+ * in one place both include.  A client sends one request line, a command
+ * in the config file's grammar, of at most CONTROL_REQUEST_MAX bytes.
+ * Each line of the reply is tagged by its first byte: output lines, then
+ * one error or success line, the last.  `watch` sends output lines each
+ * second until the client hangs up; `watch --table` sends them as records.
+ */
+#ifndef CONTROL_PROTOCOL_H
+#define CONTROL_PROTOCOL_H
+
+#define CONTROL_REQUEST_MAX	8192
+
+#define CONTROL_TAG_OUTPUT	'>'	/* a line of output */
+#define CONTROL_TAG_ERROR	'!'	/* the error; the last line */
+#define CONTROL_TAG_OK		'.'	/* success; the last line */
+
+/*
+ * The records of `watch --table`, for programs too: one record a job,
+ * its tag and fields separated by tabs (a job name holds none), in the
+ * order below, then the end record.  Fields may be added at the end of a
+ * record, never between.
+ */
+#define CONTROL_WATCH_JOB	"job"
+#define CONTROL_WATCH_END	"end"
+#define CONTROL_WATCH_SEP	"\t"
+
+enum control_watch_field {
+	CONTROL_WATCH_NAME,
+	CONTROL_WATCH_KIND,
+	CONTROL_WATCH_CONNS,		/* connections open */
+	CONTROL_WATCH_MSGS_IN,		/* messages received a second */
+	CONTROL_WATCH_MSGS_OUT,		/* messages sent a second */
+	CONTROL_WATCH_BYTES_IN,		/* bytes received a second */
+	CONTROL_WATCH_BYTES_OUT,	/* bytes sent a second */
+	CONTROL_WATCH_ERRORS,		/* connection errors, in all */
+	CONTROL_WATCH_FIELDS
+};
+
+#endif

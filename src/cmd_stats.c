@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 
 #include <event2/buffer.h>
@@ -106,11 +105,8 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 	counter_totals(j->slots, loop_nworkers(), &t);
 	evbuffer_add_printf(b, "{\"name\":");
 	json_string(b, j->name);
-	/* The flag, set with the state, since the HTTP thread comes here
-	 * too (/api/stats). */
 	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\",\"target\":",
-	    j->kind->name, job_state_name(atomic_load(&j->stopping) ?
-	    JOB_STOPPING : JOB_RUNNING));
+	    j->kind->name, job_state_name(j));
 	json_string(b, j->kind->target(j));
 	for (c = 0; c < CTR_COUNT; c++)
 		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
@@ -184,7 +180,7 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 
 	cmd_print(ctx, "%-30s %s", "name", j->name);
 	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
-	cmd_print(ctx, "%-30s %s", "state", job_state_name(j->state));
+	cmd_print(ctx, "%-30s %s", "state", job_state_name(j));
 	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
 	if (recv_insecure(j))
 		cmd_print(ctx, "%-30s %s", "tls_verify", "OFF (--insecure)");

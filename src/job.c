@@ -177,10 +177,8 @@ job_stop(struct job *j)
 {
 	int	i;
 
-	if (j->state == JOB_STOPPING)
+	if (atomic_exchange(&j->stopping, 1))
 		return;
-	j->state = JOB_STOPPING;
-	atomic_store(&j->stopping, 1);
 	if (j->kind->stop != NULL)
 		j->kind->stop(j);
 	for (i = 0; i < loop_nworkers(); i++) {
@@ -326,9 +324,9 @@ job_sample_all(double elapsed)
 }
 
 const char *
-job_state_name(enum job_state s)
+job_state_name(const struct job *j)
 {
-	return s == JOB_RUNNING ? "running" : "stopping";
+	return atomic_load(&j->stopping) ? "stopping" : "running";
 }
 
 void

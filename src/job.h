@@ -42,11 +42,6 @@ struct job_notes {
 	char		close_reason[JOB_CLOSE_MAX];
 };
 
-enum job_state {
-	JOB_RUNNING,
-	JOB_STOPPING
-};
-
 struct job_kind {
 	const char		*name;
 	const struct args_opt	*opts;		/* JOB_OPT_* first */
@@ -70,8 +65,9 @@ struct job {
 	TAILQ_ENTRY(job)	 entry;
 	char			 name[JOB_NAME_MAX + 1];
 	const struct job_kind	*kind;
-	enum job_state		 state;
 	atomic_int		 refs;
+	/* Set once job_stop() ran: the job's one state, read by workers
+	 * and the HTTP thread too. */
 	atomic_int		 stopping;
 	struct counter_slot	*slots;		/* one per worker */
 	uint64_t		 last[CTR_COUNT];	/* totals at last sample */
@@ -125,7 +121,8 @@ struct counter_slot *job_slot(struct job *, struct loop *);
 uint64_t	 job_total(const struct job *, enum counter);
 /* Samples totals and computes per-second rates; main loop, once a second. */
 void		 job_sample_all(double elapsed);
-const char	*job_state_name(enum job_state);
+/* "running", or "stopping" once job_stop() ran; any thread. */
+const char	*job_state_name(const struct job *);
 /* The last connection error, and the last close a peer sent (its reason
  * with control characters made '?'); any thread. */
 void		 job_note_error(struct job *, const char *fmt, ...)

@@ -170,6 +170,13 @@ cmd_stats_text_ratio(struct cmd_ctx *ctx, const char *key, uint64_t payload,
 		    (double)wire);
 }
 
+/* A setting the job's kind shows, as a key and its text. */
+static void
+cmd_stats_text_setting(void *arg, const char *key, const char *value)
+{
+	cmd_print(arg, "%-30s %s", key, value);
+}
+
 static void
 cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 {
@@ -182,8 +189,8 @@ cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
 	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
 	cmd_print(ctx, "%-30s %s", "state", job_state_name(j));
 	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
-	if (recv_insecure(j))
-		cmd_print(ctx, "%-30s %s", "tls_verify", "OFF (--insecure)");
+	if (j->kind->settings != NULL)
+		j->kind->settings(j, cmd_stats_text_setting, ctx);
 	counter_totals(j->slots, loop_nworkers(), &t);
 	for (c = 0; c < CTR_COUNT; c++) {
 		cmd_print(ctx, "%-30s %llu", counter_info[c].name,

@@ -43,27 +43,37 @@ cmd_watch_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-/*
- * A recv job shows what it received, a push job what it sent.  With no
- * name: what all recv jobs received, or with none, what push jobs sent.
- */
+/* The kind the plain line shows: the named job's, or the running kind
+ * ranked first (job.h).  NULL with no job. */
+static const struct job_kind *
+cmd_watch_kind(const char *name)
+{
+	const struct job_kind	*kind = NULL;
+	struct job		*j;
+
+	if (name != NULL)
+		return job_find(name)->kind;
+	TAILQ_FOREACH(j, job_list(), entry)
+		if (kind == NULL || j->kind->watch_rank > kind->watch_rank)
+			kind = j->kind;
+	return kind;
+}
+
+/* The busier direction of a kind's jobs (job.h), summed over them, or of
+ * the named job only. */
 static void
 cmd_watch_plain(struct evbuffer *out, const char *name)
 {
-	struct job	*j;
-	enum counter	 c = CTR_messages_received;
-	const char	*kind = "recv";
-	uint64_t	 rate = 0, total = 0;
+	const struct job_kind	*kind = cmd_watch_kind(name);
+	struct job		*j;
+	enum counter		 c = CTR_messages_received;
+	uint64_t		 rate = 0, total = 0;
 
-	if (name != NULL)
-		kind = job_find(name)->kind->name;
-	else if (!job_kind_running("recv"))
-		kind = "push";
-	if (strcmp(kind, "push") == 0)
-		c = CTR_messages_sent;
+	if (kind != NULL)
+		c = kind->watch_counter;
 	TAILQ_FOREACH(j, job_list(), entry) {
 		if ((name != NULL && strcmp(j->name, name) != 0) ||
-		    strcmp(j->kind->name, kind) != 0)
+		    j->kind != kind)
 			continue;
 		rate += j->rate[c];
 		total += job_total(j, c);

@@ -220,17 +220,6 @@ job_find(const char *name)
 	return NULL;
 }
 
-int
-job_kind_running(const char *kind)
-{
-	struct job	*j;
-
-	TAILQ_FOREACH(j, &jobs, entry)
-		if (strcmp(j->kind->name, kind) == 0)
-			return 1;
-	return 0;
-}
-
 struct job_list *
 job_list(void)
 {

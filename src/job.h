@@ -59,6 +59,24 @@ struct job_kind {
 	void	(*free)(struct job *);
 	/* A short description of the target ("127.0.0.1:8008", a URL). */
 	const char *(*target)(const struct job *);
+	/* The label naming the target on wsbench_job_info: "listen" for a
+	 * server's address, "url" for a client's URL. */
+	const char	*target_label;
+	/*
+	 * What the plain line of `watch` shows of the kind's jobs: their
+	 * busier direction, CTR_messages_received or CTR_messages_sent.
+	 * Without a job named, the line shows the running kind of the
+	 * highest watch_rank: a client's count before a server's, since a
+	 * recv job fed by a push job of the same daemon counts the same
+	 * messages.
+	 */
+	enum counter	 watch_counter;
+	int		 watch_rank;
+	/* Shows the settings worth seeing beside the job's numbers (TLS
+	 * verification off, deflate), each as a key and its text, through
+	 * show(arg, key, value); may be NULL. */
+	void	(*settings)(const struct job *,
+		    void (*show)(void *, const char *, const char *), void *);
 };
 
 struct job {
@@ -86,9 +104,6 @@ extern const struct job_kind job_kind_push;
 extern const struct job_kind job_kind_recv;
 extern const struct job_kind job_kind_echo;
 
-/* True for a recv job told not to verify certificates (--insecure). */
-int		 recv_insecure(const struct job *);
-
 /*
  * Creates and starts a job of the kind named by argv[0] from the rest of
  * argv (its options and arguments).  With check set, only validates and
@@ -100,8 +115,6 @@ int		 job_create(int argc, char **argv, int check, struct job **jobp,
 void		 job_stop(struct job *);
 void		 job_stop_all(void);
 struct job	*job_find(const char *name);
-/* True when a job of that kind is in the list. */
-int		 job_kind_running(const char *kind);
 struct job_list	*job_list(void);
 /* Held by readers outside the main loop (metrics) while they walk the list;
  * the main loop holds it while adding or removing jobs. */

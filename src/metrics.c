@@ -126,7 +126,7 @@ metrics_job_info(struct evbuffer *b, const struct job *j,
     const struct metrics_job *mj)
 {
 	evbuffer_add_printf(b, "wsbench_job_info{%s,%s=\"", mj->labels,
-	    j->kind == &job_kind_recv ? "url" : "listen");
+	    j->kind->target_label);
 	metrics_label(b, j->kind->target(j));
 	evbuffer_add_printf(b, "\"} 1\n");
 }

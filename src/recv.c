@@ -411,13 +411,15 @@ recv_free(struct job *j)
 	free(r);
 }
 
-int
-recv_insecure(const struct job *j)
+/* Verification off (--insecure). */
+static void
+recv_settings(const struct job *j,
+    void (*show)(void *, const char *, const char *), void *arg)
 {
 	const struct recv	*r = j->priv;
 
-	return j->kind == &job_kind_recv && r->tls != NULL &&
-	    tls_insecure(r->tls);
+	if (r->tls != NULL && tls_insecure(r->tls))
+		show(arg, "tls_verify", "OFF (--insecure)");
 }
 
 static const char *
@@ -439,4 +441,8 @@ const struct job_kind job_kind_recv = {
 	.worker_stop = recv_worker_stop,
 	.free = recv_free,
 	.target = recv_target,
+	.target_label = "url",
+	.watch_counter = CTR_messages_received,
+	.watch_rank = 2,
+	.settings = recv_settings,
 };

@@ -185,4 +185,5 @@ const struct job_kind job_kind_echo = {
 	.target_label = "listen",
 	.watch_counter = CTR_messages_received,
 	.watch_rank = 0,
+	.settings = server_job_settings,
 };

@@ -500,4 +500,5 @@ const struct job_kind job_kind_push = {
 	.target_label = "listen",
 	.watch_counter = CTR_messages_sent,
 	.watch_rank = 1,
+	.settings = server_job_settings,
 };

@@ -411,15 +411,19 @@ recv_free(struct job *j)
 	free(r);
 }
 
-/* Verification off (--insecure). */
+/* Verification off (--insecure), and the deflate offer. */
 static void
 recv_settings(const struct job *j,
     void (*show)(void *, const char *, const char *), void *arg)
 {
 	const struct recv	*r = j->priv;
+	char			 offer[256];
 
 	if (r->tls != NULL && tls_insecure(r->tls))
 		show(arg, "tls_verify", "OFF (--insecure)");
+	if (r->copts.deflate.on && ws_deflate_format(offer, sizeof(offer),
+	    &r->copts.deflate) > 0)
+		show(arg, "deflate_offer", offer);
 }
 
 static const char *

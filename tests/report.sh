@@ -4,9 +4,9 @@
 # kind (push and echo, with --deflate and over TLS; recv plain, offering
 # deflate, and over wss with --insecure; a recv that saw closes and an
 # error), the text keys and the JSON members are the same fields, with the
-# same settings and ratios.  A text key is a JSON member, or for the
-# groups of JSON: KEY_per_second is per_second.KEY, handshake_KEY is
-# handshake.KEY, closes_CODE is closes.CODE.
+# same settings, and ratios of the same form.  A text key is a JSON
+# member, or for the groups of JSON: KEY_per_second is per_second.KEY,
+# handshake_KEY is handshake.KEY, closes_CODE is closes.CODE.
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 # shellcheck disable=SC2016 # conditions run by wait_until
@@ -49,7 +49,7 @@ import json, re, sys
 
 GROUPS = {"per_second": "{}_per_second", "handshake": "handshake_{}",
           "closes": "closes_{}"}
-# A ratio's text: "none" or two decimals.
+# A ratio: "none" or two decimals in text, null or a number in JSON.
 RATIOS = {"compression_received", "compression_sent"}
 
 
@@ -92,12 +92,13 @@ for t, j in zip(tj, jj):
     for k in set(t) & set(j):
         v = j[k]
         if k in RATIOS:
-            v = "none" if v is None else f"{v:.2f}"
-        elif isinstance(v, str) and k != "last_close":
-            pass
-        else:
-            continue    # numbers may move between the two views
-        if t[k] != v:
+            # Its value may move between the two views, not its form.
+            if (t[k] == "none") != (v is None) or not re.fullmatch(
+                    r"none|[0-9]+\.[0-9]{2}", t[k]) or not isinstance(
+                    v, (float, type(None))):
+                bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in "
+                           f"JSON")
+        elif isinstance(v, str) and k != "last_close" and t[k] != v:
             bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in JSON")
     print(name, t["kind"], *[k for k in t if k.startswith(
         ("tls_", "deflate", "closes_"))])

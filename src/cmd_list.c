@@ -26,7 +26,7 @@ cmd_list_json(struct cmd_ctx *ctx)
 		evbuffer_add_printf(b, "%s{\"name\":", sep);
 		json_string(b, j->name);
 		evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\","
-		    "\"target\":", j->kind->name, job_state_name(j->state));
+		    "\"target\":", j->kind->name, job_state_name(j));
 		json_string(b, j->kind->target(j));
 		evbuffer_add_printf(b, ",\"connections\":%llu}",
 		    (unsigned long long)job_total(j, CTR_connections));
@@ -50,7 +50,7 @@ cmd_list_exec(struct cmd_ctx *ctx, const struct args *a)
 	    "CONNS", "TARGET");
 	TAILQ_FOREACH(j, job_list(), entry)
 		cmd_print(ctx, "%-20s %-6s %-9s %7llu %s", j->name,
-		    j->kind->name, job_state_name(j->state),
+		    j->kind->name, job_state_name(j),
 		    (unsigned long long)job_total(j, CTR_connections),
 		    j->kind->target(j));
 	return 0;

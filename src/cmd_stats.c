@@ -2,7 +2,6 @@
 
 #include "config.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 
 #include <event2/buffer.h>
@@ -12,206 +11,303 @@
 #include "counters.h"
 #include "job.h"
 #include "json.h"
-#include "loop.h"
+#include "report.h"
 
 static const struct args_opt cmd_stats_opts[] = {
 	ARGS_FLAG("-j", "JSON: an array of objects, one a job"),
 	ARGS_END
 };
 
-/* Rates of the counters, but not of the gauge or of each error reason:
- * the total of errors has one. */
-static int
-counter_has_rate(int c)
-{
-	return counter_info[c].type[0] == 'c' && counter_info[c].reason == NULL;
-}
+/*
+ * `stats` shows a job's report (report.h) as "key value" lines, or as a
+ * JSON object; both from the one walk, so they carry the same fields: a
+ * text key is a JSON member, or for the groups of JSON, a rate is
+ * KEY_per_second, a member of handshake handshake_MEMBER, a close code
+ * closes_CODE.
+ */
 
-/* The opening handshakes in microseconds: mean and quantiles (from the
- * histogram's buckets, as Prometheus would estimate them). */
-struct cmd_stats_hs {
-	uint64_t	count, mean, p50, p99;
-};
+/* The text: a line a key, the key padded to 30 columns. */
+static void
+cmd_stats_text_head(void *arg, const struct report_job *rj)
+{
+	struct cmd_ctx		*ctx = arg;
+	const struct job	*j = rj->job;
+
+	cmd_print(ctx, "%-30s %s", "name", j->name);
+	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
+	cmd_print(ctx, "%-30s %s", "state", job_state_name(j));
+	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
+}
 
 static void
-cmd_stats_hs(const struct counter_totals *t, struct cmd_stats_hs *hs)
+cmd_stats_text_setting(void *arg, const char *key, const char *value)
 {
-	const struct histogram_sum	*h = &t->handshake;
-
-	hs->count = h->count;
-	hs->mean = h->count > 0 ? (h->sum_us + h->count / 2) / h->count : 0;
-	hs->p50 = histogram_quantile_us(h, 0.5);
-	hs->p99 = histogram_quantile_us(h, 0.99);
+	cmd_print(arg, "%-30s %s", key, value);
 }
 
-/* "handshake": {count, mean_us, p50_us, p99_us} (null times without a
- * handshake), "closes": {code: count} of the codes received. */
+/* Each rate right under its counter. */
 static void
-cmd_stats_json_more(struct evbuffer *b, const struct counter_totals *t)
+cmd_stats_text_counter(void *arg, const struct report_job *rj,
+    enum counter c, uint64_t total, const uint64_t *rate)
 {
-	struct cmd_stats_hs	hs;
-	const char		*sep = "";
-	int			c;
+	struct cmd_ctx	*ctx = arg;
+	char		 key[64];
 
-	cmd_stats_hs(t, &hs);
-	evbuffer_add_printf(b, ",\"handshake\":{\"count\":%llu",
-	    (unsigned long long)hs.count);
-	if (hs.count > 0)
-		evbuffer_add_printf(b, ",\"mean_us\":%llu,\"p50_us\":%llu,"
-		    "\"p99_us\":%llu}", (unsigned long long)hs.mean,
-		    (unsigned long long)hs.p50, (unsigned long long)hs.p99);
-	else
-		evbuffer_add_printf(b, ",\"mean_us\":null,\"p50_us\":null,"
-		    "\"p99_us\":null}");
-	evbuffer_add_printf(b, ",\"closes\":{");
-	for (c = 0; c < CLOSE_COUNT; c++) {
-		if (t->closes[c] == 0)
-			continue;
-		evbuffer_add_printf(b, "%s\"%s\":%llu", sep, close_label[c],
-		    (unsigned long long)t->closes[c]);
-		sep = ",";
-	}
-	evbuffer_add_printf(b, "}");
-}
-
-/* "last_error": text or null, "last_close": {code, reason} or null. */
-static void
-cmd_stats_json_notes(struct evbuffer *b, struct job *j)
-{
-	struct job_notes	n;
-
-	job_notes_get(j, &n);
-	evbuffer_add_printf(b, ",\"last_error\":");
-	if (n.error[0] != '\0')
-		json_string(b, n.error);
-	else
-		evbuffer_add_printf(b, "null");
-	evbuffer_add_printf(b, ",\"last_close\":");
-	if (n.close_code != 0) {
-		evbuffer_add_printf(b, "{\"code\":%d,\"reason\":",
-		    n.close_code);
-		json_string(b, n.close_reason);
-		evbuffer_add_printf(b, "}");
-	} else
-		evbuffer_add_printf(b, "null");
-}
-
-void
-cmd_stats_json_job(struct evbuffer *b, struct job *j)
-{
-	struct counter_totals	 t;
-	const char		*sep = "";
-	int			 c;
-
-	counter_totals(j->slots, loop_nworkers(), &t);
-	evbuffer_add_printf(b, "{\"name\":");
-	json_string(b, j->name);
-	/* The flag, set with the state, since the HTTP thread comes here
-	 * too (/api/stats). */
-	evbuffer_add_printf(b, ",\"kind\":\"%s\",\"state\":\"%s\",\"target\":",
-	    j->kind->name, job_state_name(atomic_load(&j->stopping) ?
-	    JOB_STOPPING : JOB_RUNNING));
-	json_string(b, j->kind->target(j));
-	for (c = 0; c < CTR_COUNT; c++)
-		evbuffer_add_printf(b, ",\"%s\":%llu", counter_info[c].name,
-		    (unsigned long long)t.v[c]);
-	evbuffer_add_printf(b, ",\"per_second\":{");
-	for (c = 0; c < CTR_COUNT; c++) {
-		if (!counter_has_rate(c))
-			continue;
-		evbuffer_add_printf(b, "%s\"%s\":%llu", sep,
-		    counter_info[c].name, (unsigned long long)j->rate[c]);
-		sep = ",";
-	}
-	evbuffer_add_printf(b, "}");
-	cmd_stats_json_more(b, &t);
-	cmd_stats_json_notes(b, j);
-	evbuffer_add_printf(b, "}");
-}
-
-/* The handshake times, then a line for each close code received. */
-static void
-cmd_stats_text_more(struct cmd_ctx *ctx, const struct counter_totals *t)
-{
-	struct cmd_stats_hs	hs;
-	char			key[64];
-	int			c;
-
-	cmd_stats_hs(t, &hs);
-	cmd_print(ctx, "%-30s %llu", "handshake_count",
-	    (unsigned long long)hs.count);
-	if (hs.count > 0) {
-		cmd_print(ctx, "%-30s %llu", "handshake_mean_us",
-		    (unsigned long long)hs.mean);
-		cmd_print(ctx, "%-30s %llu", "handshake_p50_us",
-		    (unsigned long long)hs.p50);
-		cmd_print(ctx, "%-30s %llu", "handshake_p99_us",
-		    (unsigned long long)hs.p99);
-	} else {
-		cmd_print(ctx, "%-30s %s", "handshake_mean_us", "none");
-		cmd_print(ctx, "%-30s %s", "handshake_p50_us", "none");
-		cmd_print(ctx, "%-30s %s", "handshake_p99_us", "none");
-	}
-	for (c = 0; c < CLOSE_COUNT; c++) {
-		if (t->closes[c] == 0)
-			continue;
-		snprintf(key, sizeof(key), "closes_%s", close_label[c]);
-		cmd_print(ctx, "%-30s %llu", key,
-		    (unsigned long long)t->closes[c]);
-	}
+	(void)rj;
+	cmd_print(ctx, "%-30s %llu", counter_info[c].name,
+	    (unsigned long long)total);
+	if (rate == NULL)
+		return;
+	snprintf(key, sizeof(key), "%s_per_second", counter_info[c].name);
+	cmd_print(ctx, "%-30s %llu", key, (unsigned long long)*rate);
 }
 
 /* Payload bytes per wire byte: over 1 where compression pays, a little
  * under for plain frames (their headers). */
 static void
-cmd_stats_text_ratio(struct cmd_ctx *ctx, const char *key, uint64_t payload,
+cmd_stats_text_ratio(void *arg, const char *key, uint64_t payload,
     uint64_t wire)
 {
 	if (wire == 0)
-		cmd_print(ctx, "%-30s %s", key, "none");
+		cmd_print(arg, "%-30s %s", key, "none");
 	else
-		cmd_print(ctx, "%-30s %.2f", key, (double)payload /
+		cmd_print(arg, "%-30s %.2f", key, (double)payload /
 		    (double)wire);
 }
 
 static void
-cmd_stats_text_job(struct cmd_ctx *ctx, struct job *j)
+cmd_stats_text_hs(struct cmd_ctx *ctx, const char *key, uint64_t count,
+    uint64_t us)
 {
-	struct counter_totals	t;
-	struct job_notes	n;
-	char			key[64];
-	int			c;
-
-	cmd_print(ctx, "%-30s %s", "name", j->name);
-	cmd_print(ctx, "%-30s %s", "kind", j->kind->name);
-	cmd_print(ctx, "%-30s %s", "state", job_state_name(j->state));
-	cmd_print(ctx, "%-30s %s", "target", j->kind->target(j));
-	if (recv_insecure(j))
-		cmd_print(ctx, "%-30s %s", "tls_verify", "OFF (--insecure)");
-	counter_totals(j->slots, loop_nworkers(), &t);
-	for (c = 0; c < CTR_COUNT; c++) {
-		cmd_print(ctx, "%-30s %llu", counter_info[c].name,
-		    (unsigned long long)t.v[c]);
-		if (!counter_has_rate(c))
-			continue;
-		snprintf(key, sizeof(key), "%s_per_second",
-		    counter_info[c].name);
-		cmd_print(ctx, "%-30s %llu", key,
-		    (unsigned long long)j->rate[c]);
-	}
-	cmd_stats_text_ratio(ctx, "compression_received",
-	    t.v[CTR_payload_bytes_received], t.v[CTR_bytes_received]);
-	cmd_stats_text_ratio(ctx, "compression_sent",
-	    t.v[CTR_payload_bytes_sent], t.v[CTR_bytes_sent]);
-	cmd_stats_text_more(ctx, &t);
-	job_notes_get(j, &n);
-	cmd_print(ctx, "%-30s %s", "last_error",
-	    n.error[0] != '\0' ? n.error : "none");
-	if (n.close_code != 0)
-		cmd_print(ctx, "%-30s %d%s%s", "last_close", n.close_code,
-		    n.close_reason[0] != '\0' ? " " : "", n.close_reason);
+	if (count > 0)
+		cmd_print(ctx, "%-30s %llu", key, (unsigned long long)us);
 	else
-		cmd_print(ctx, "%-30s %s", "last_close", "none");
+		cmd_print(ctx, "%-30s %s", key, "none");
+}
+
+static void
+cmd_stats_text_handshakes(void *arg, const struct report_job *rj,
+    const struct histogram_sum *h)
+{
+	struct cmd_ctx		*ctx = arg;
+	struct report_hs	 hs;
+
+	(void)rj;
+	report_hs(h, &hs);
+	cmd_print(ctx, "%-30s %llu", "handshake_count",
+	    (unsigned long long)hs.count);
+	cmd_stats_text_hs(ctx, "handshake_mean_us", hs.count, hs.mean);
+	cmd_stats_text_hs(ctx, "handshake_p50_us", hs.count, hs.p50);
+	cmd_stats_text_hs(ctx, "handshake_p99_us", hs.count, hs.p99);
+}
+
+/* A line for each close code received. */
+static void
+cmd_stats_text_closes(void *arg, const struct report_job *rj,
+    const uint64_t closes[CLOSE_COUNT])
+{
+	char	key[64];
+	int	c;
+
+	(void)rj;
+	for (c = 0; c < CLOSE_COUNT; c++) {
+		if (closes[c] == 0)
+			continue;
+		snprintf(key, sizeof(key), "closes_%s", close_label[c]);
+		cmd_print(arg, "%-30s %llu", key,
+		    (unsigned long long)closes[c]);
+	}
+}
+
+static void
+cmd_stats_text_notes(void *arg, const struct job_notes *n)
+{
+	cmd_print(arg, "%-30s %s", "last_error",
+	    n->error[0] != '\0' ? n->error : "none");
+	if (n->close_code != 0)
+		cmd_print(arg, "%-30s %d%s%s", "last_close", n->close_code,
+		    n->close_reason[0] != '\0' ? " " : "", n->close_reason);
+	else
+		cmd_print(arg, "%-30s %s", "last_close", "none");
+}
+
+static const struct report_output cmd_stats_text = {
+	.head = cmd_stats_text_head,
+	.setting = cmd_stats_text_setting,
+	.counter = cmd_stats_text_counter,
+	.ratio = cmd_stats_text_ratio,
+	.handshakes = cmd_stats_text_handshakes,
+	.closes = cmd_stats_text_closes,
+	.notes = cmd_stats_text_notes,
+};
+
+/* The JSON: the rates go in an object of their own after the counters,
+ * so they wait here meanwhile. */
+struct cmd_stats_json {
+	struct evbuffer	*b;
+	uint64_t	 rate[CTR_COUNT];
+	int		 rated[CTR_COUNT];
+};
+
+static void
+cmd_stats_json_head(void *arg, const struct report_job *rj)
+{
+	struct cmd_stats_json	*sj = arg;
+	const struct job	*j = rj->job;
+
+	evbuffer_add_printf(sj->b, "{\"name\":");
+	json_string(sj->b, j->name);
+	evbuffer_add_printf(sj->b, ",\"kind\":\"%s\",\"state\":\"%s\","
+	    "\"target\":", j->kind->name, job_state_name(j));
+	json_string(sj->b, j->kind->target(j));
+}
+
+static void
+cmd_stats_json_setting(void *arg, const char *key, const char *value)
+{
+	struct cmd_stats_json	*sj = arg;
+
+	evbuffer_add_printf(sj->b, ",\"%s\":", key);
+	json_string(sj->b, value);
+}
+
+static void
+cmd_stats_json_counter(void *arg, const struct report_job *rj,
+    enum counter c, uint64_t total, const uint64_t *rate)
+{
+	struct cmd_stats_json	*sj = arg;
+
+	(void)rj;
+	evbuffer_add_printf(sj->b, ",\"%s\":%llu", counter_info[c].name,
+	    (unsigned long long)total);
+	sj->rated[c] = rate != NULL;
+	if (rate != NULL)
+		sj->rate[c] = *rate;
+}
+
+/* "per_second": {counter: rate} */
+static void
+cmd_stats_json_rates(void *arg, const struct report_job *rj)
+{
+	struct cmd_stats_json	*sj = arg;
+	const char		*sep = "";
+	int			 c;
+
+	(void)rj;
+	evbuffer_add_printf(sj->b, ",\"per_second\":{");
+	for (c = 0; c < CTR_COUNT; c++) {
+		if (!sj->rated[c])
+			continue;
+		evbuffer_add_printf(sj->b, "%s\"%s\":%llu", sep,
+		    counter_info[c].name, (unsigned long long)sj->rate[c]);
+		sep = ",";
+	}
+	evbuffer_add_printf(sj->b, "}");
+}
+
+/* A number with two decimals, null before the first byte. */
+static void
+cmd_stats_json_ratio(void *arg, const char *key, uint64_t payload,
+    uint64_t wire)
+{
+	struct cmd_stats_json	*sj = arg;
+
+	if (wire == 0)
+		evbuffer_add_printf(sj->b, ",\"%s\":null", key);
+	else
+		evbuffer_add_printf(sj->b, ",\"%s\":%.2f", key,
+		    (double)payload / (double)wire);
+}
+
+/* "handshake": {count, mean_us, p50_us, p99_us}, null times without a
+ * handshake. */
+static void
+cmd_stats_json_handshakes(void *arg, const struct report_job *rj,
+    const struct histogram_sum *h)
+{
+	struct cmd_stats_json	*sj = arg;
+	struct report_hs	 hs;
+
+	(void)rj;
+	report_hs(h, &hs);
+	evbuffer_add_printf(sj->b, ",\"handshake\":{\"count\":%llu",
+	    (unsigned long long)hs.count);
+	if (hs.count > 0)
+		evbuffer_add_printf(sj->b, ",\"mean_us\":%llu,\"p50_us\":%llu,"
+		    "\"p99_us\":%llu}", (unsigned long long)hs.mean,
+		    (unsigned long long)hs.p50, (unsigned long long)hs.p99);
+	else
+		evbuffer_add_printf(sj->b, ",\"mean_us\":null,\"p50_us\":null,"
+		    "\"p99_us\":null}");
+}
+
+/* "closes": {code: count} of the codes received. */
+static void
+cmd_stats_json_closes(void *arg, const struct report_job *rj,
+    const uint64_t closes[CLOSE_COUNT])
+{
+	struct cmd_stats_json	*sj = arg;
+	const char		*sep = "";
+	int			 c;
+
+	(void)rj;
+	evbuffer_add_printf(sj->b, ",\"closes\":{");
+	for (c = 0; c < CLOSE_COUNT; c++) {
+		if (closes[c] == 0)
+			continue;
+		evbuffer_add_printf(sj->b, "%s\"%s\":%llu", sep, close_label[c],
+		    (unsigned long long)closes[c]);
+		sep = ",";
+	}
+	evbuffer_add_printf(sj->b, "}");
+}
+
+/* "last_error": text or null, "last_close": {code, reason} or null. */
+static void
+cmd_stats_json_notes(void *arg, const struct job_notes *n)
+{
+	struct evbuffer	*b = ((struct cmd_stats_json *)arg)->b;
+
+	evbuffer_add_printf(b, ",\"last_error\":");
+	if (n->error[0] != '\0')
+		json_string(b, n->error);
+	else
+		evbuffer_add_printf(b, "null");
+	evbuffer_add_printf(b, ",\"last_close\":");
+	if (n->close_code != 0) {
+		evbuffer_add_printf(b, "{\"code\":%d,\"reason\":",
+		    n->close_code);
+		json_string(b, n->close_reason);
+		evbuffer_add_printf(b, "}");
+	} else
+		evbuffer_add_printf(b, "null");
+}
+
+static void
+cmd_stats_json_tail(void *arg, const struct report_job *rj)
+{
+	(void)rj;
+	evbuffer_add_printf(((struct cmd_stats_json *)arg)->b, "}");
+}
+
+static const struct report_output cmd_stats_json = {
+	.head = cmd_stats_json_head,
+	.setting = cmd_stats_json_setting,
+	.counter = cmd_stats_json_counter,
+	.counters_end = cmd_stats_json_rates,
+	.ratio = cmd_stats_json_ratio,
+	.handshakes = cmd_stats_json_handshakes,
+	.closes = cmd_stats_json_closes,
+	.notes = cmd_stats_json_notes,
+	.tail = cmd_stats_json_tail,
+};
+
+void
+cmd_stats_json_job(struct evbuffer *b, struct job *j)
+{
+	struct cmd_stats_json	sj = { .b = b };
+
+	report_job(&cmd_stats_json, &sj, j);
 }
 
 static int
@@ -237,7 +333,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, const struct args *a)
 		} else {
 			if (*sep != '\0')
 				cmd_print(ctx, "%s", "");
-			cmd_stats_text_job(ctx, j);
+			report_job(&cmd_stats_text, ctx, j);
 		}
 		sep = ",";
 	}

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "control_protocol.h"
 #include "job.h"
+#include "report.h"
 
 static const struct args_opt cmd_watch_opts[] = {
 	ARGS_FLAG("-p", "the same as --plain"),
@@ -39,27 +40,37 @@ cmd_watch_exec(struct cmd_ctx *ctx, const struct args *a)
 	return 0;
 }
 
-/*
- * A recv job shows what it received, a push job what it sent.  With no
- * name: what all recv jobs received, or with none, what push jobs sent.
- */
+/* The kind the plain line shows: the named job's, or the running kind
+ * ranked first (job.h).  NULL with no job. */
+static const struct job_kind *
+cmd_watch_kind(const char *name)
+{
+	const struct job_kind	*kind = NULL;
+	struct job		*j;
+
+	if (name != NULL)
+		return job_find(name)->kind;
+	TAILQ_FOREACH(j, job_list(), entry)
+		if (kind == NULL || j->kind->watch_rank > kind->watch_rank)
+			kind = j->kind;
+	return kind;
+}
+
+/* The busier direction of a kind's jobs (job.h), summed over them, or of
+ * the named job only. */
 static void
 cmd_watch_plain(struct evbuffer *out, const char *name)
 {
-	struct job	*j;
-	enum counter	 c = CTR_messages_received;
-	const char	*kind = "recv";
-	uint64_t	 rate = 0, total = 0;
+	const struct job_kind	*kind = cmd_watch_kind(name);
+	struct job		*j;
+	enum counter		 c = CTR_messages_received;
+	uint64_t		 rate = 0, total = 0;
 
-	if (name != NULL)
-		kind = job_find(name)->kind->name;
-	else if (!job_kind_running("recv"))
-		kind = "push";
-	if (strcmp(kind, "push") == 0)
-		c = CTR_messages_sent;
+	if (kind != NULL)
+		c = kind->watch_counter;
 	TAILQ_FOREACH(j, job_list(), entry) {
 		if ((name != NULL && strcmp(j->name, name) != 0) ||
-		    strcmp(j->kind->name, kind) != 0)
+		    j->kind != kind)
 			continue;
 		rate += j->rate[c];
 		total += job_total(j, c);
@@ -73,26 +84,66 @@ cmd_watch_plain(struct evbuffer *out, const char *name)
  * The records wsbenchctl draws its table from, for programs too: one
  * "job" line a job, fields separated by tabs (a job name holds none),
  * then "end".  Fields may be added at the end of a record, never
- * between.
+ * between.  A record is a backend of the job's report (report.h) that
+ * keeps the numbers of its columns as they go by.
  */
+struct cmd_watch_record {
+	struct evbuffer	*out;
+	uint64_t	 total[CTR_COUNT];
+	uint64_t	 rate[CTR_COUNT];
+};
+
+static void
+cmd_watch_record_head(void *arg, const struct report_job *rj)
+{
+	struct cmd_watch_record	*r = arg;
+
+	evbuffer_add_printf(r->out, "job\t%s\t%s", rj->job->name,
+	    rj->job->kind->name);
+}
+
+static void
+cmd_watch_record_counter(void *arg, const struct report_job *rj,
+    enum counter c, uint64_t total, const uint64_t *rate)
+{
+	struct cmd_watch_record	*r = arg;
+
+	(void)rj;
+	r->total[c] = total;
+	r->rate[c] = rate != NULL ? *rate : 0;
+}
+
+static void
+cmd_watch_record_tail(void *arg, const struct report_job *rj)
+{
+	struct cmd_watch_record	*r = arg;
+
+	(void)rj;
+	evbuffer_add_printf(r->out, "\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+	    (unsigned long long)r->total[CTR_connections],
+	    (unsigned long long)r->rate[CTR_messages_received],
+	    (unsigned long long)r->rate[CTR_messages_sent],
+	    (unsigned long long)r->rate[CTR_bytes_received],
+	    (unsigned long long)r->rate[CTR_bytes_sent],
+	    (unsigned long long)r->total[CTR_connection_errors]);
+}
+
+static const struct report_output cmd_watch_record = {
+	.head = cmd_watch_record_head,
+	.counter = cmd_watch_record_counter,
+	.tail = cmd_watch_record_tail,
+};
+
 static void
 cmd_watch_records(struct evbuffer *out, const char *name)
 {
-	struct job	*j;
+	struct cmd_watch_record	 r = { .out = out };
+	struct job		*j;
 
 	TAILQ_FOREACH(j, job_list(), entry) {
 		if (name != NULL && strcmp(j->name, name) != 0)
 			continue;
-		evbuffer_add_printf(out,
-		    CONTROL_WATCH_JOB "\t%s\t%s\t%llu\t%llu\t%llu\t%llu"
-		    "\t%llu\t%llu\n",
-		    j->name, j->kind->name,
-		    (unsigned long long)job_total(j, CTR_connections),
-		    (unsigned long long)j->rate[CTR_messages_received],
-		    (unsigned long long)j->rate[CTR_messages_sent],
-		    (unsigned long long)j->rate[CTR_bytes_received],
-		    (unsigned long long)j->rate[CTR_bytes_sent],
-		    (unsigned long long)job_total(j, CTR_connection_errors));
+		report_job(&cmd_watch_record, &r, j);
 	}
 	evbuffer_add_printf(out, CONTROL_WATCH_END "\n");
 }

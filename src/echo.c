@@ -166,4 +166,8 @@ const struct job_kind job_kind_echo = {
 	.worker_stop = server_job_worker_stop,
 	.free = echo_free,
 	.target = server_job_target,
+	.target_label = "listen",
+	.watch_counter = CTR_messages_received,
+	.watch_rank = 0,
+	.settings = server_job_settings,
 };

@@ -179,10 +179,8 @@ job_stop(struct job *j)
 {
 	int	i;
 
-	if (j->state == JOB_STOPPING)
+	if (atomic_exchange(&j->stopping, 1))
 		return;
-	j->state = JOB_STOPPING;
-	atomic_store(&j->stopping, 1);
 	if (j->kind->stop != NULL)
 		j->kind->stop(j);
 	for (i = 0; i < loop_nworkers(); i++) {
@@ -222,17 +220,6 @@ job_find(const char *name)
 		if (strcmp(j->name, name) == 0)
 			return j;
 	return NULL;
-}
-
-int
-job_kind_running(const char *kind)
-{
-	struct job	*j;
-
-	TAILQ_FOREACH(j, &jobs, entry)
-		if (strcmp(j->kind->name, kind) == 0)
-			return 1;
-	return 0;
 }
 
 struct job_list *
@@ -328,9 +315,9 @@ job_sample_all(double elapsed)
 }
 
 const char *
-job_state_name(enum job_state s)
+job_state_name(const struct job *j)
 {
-	return s == JOB_RUNNING ? "running" : "stopping";
+	return atomic_load(&j->stopping) ? "stopping" : "running";
 }
 
 void

@@ -48,11 +48,6 @@ struct job_notes {
 	char		close_reason[JOB_CLOSE_MAX];
 };
 
-enum job_state {
-	JOB_RUNNING,
-	JOB_STOPPING
-};
-
 struct job_kind {
 	const char		*name;
 	const char		*help;		/* one line, for `help` */
@@ -70,14 +65,33 @@ struct job_kind {
 	void	(*free)(struct job *);
 	/* A short description of the target ("127.0.0.1:8008", a URL). */
 	const char *(*target)(const struct job *);
+	/* The label naming the target on wsbench_job_info: "listen" for a
+	 * server's address, "url" for a client's URL. */
+	const char	*target_label;
+	/*
+	 * What the plain line of `watch` shows of the kind's jobs: their
+	 * busier direction, CTR_messages_received or CTR_messages_sent.
+	 * Without a job named, the line shows the running kind of the
+	 * highest watch_rank: a client's count before a server's, since a
+	 * recv job fed by a push job of the same daemon counts the same
+	 * messages.
+	 */
+	enum counter	 watch_counter;
+	int		 watch_rank;
+	/* Shows the settings worth seeing beside the job's numbers (TLS
+	 * verification off, deflate), each as a key and its text, through
+	 * show(arg, key, value); may be NULL. */
+	void	(*settings)(const struct job *,
+		    void (*show)(void *, const char *, const char *), void *);
 };
 
 struct job {
 	TAILQ_ENTRY(job)	 entry;
 	char			 name[JOB_NAME_MAX + 1];
 	const struct job_kind	*kind;
-	enum job_state		 state;
 	atomic_int		 refs;
+	/* Set once job_stop() ran: the job's one state, read by workers
+	 * and the HTTP thread too. */
 	atomic_int		 stopping;
 	struct counter_slot	*slots;		/* one per worker */
 	uint64_t		 last[CTR_COUNT];	/* totals at last sample */
@@ -91,9 +105,6 @@ struct job {
 };
 
 TAILQ_HEAD(job_list, job);
-
-/* True for a recv job told not to verify certificates (--insecure). */
-int		 recv_insecure(const struct job *);
 
 /* The i-th job kind, or NULL past the last. */
 const struct job_kind *job_kind_at(size_t i);
@@ -112,8 +123,6 @@ int		 job_create(const struct args *a, int check, struct job **jobp,
 void		 job_stop(struct job *);
 void		 job_stop_all(void);
 struct job	*job_find(const char *name);
-/* True when a job of that kind is in the list. */
-int		 job_kind_running(const char *kind);
 struct job_list	*job_list(void);
 /* Held by readers outside the main loop (metrics) while they walk the list;
  * the main loop holds it while adding or removing jobs. */
@@ -133,7 +142,8 @@ struct counter_slot *job_slot(struct job *, struct loop *);
 uint64_t	 job_total(const struct job *, enum counter);
 /* Samples totals and computes per-second rates; main loop, once a second. */
 void		 job_sample_all(double elapsed);
-const char	*job_state_name(enum job_state);
+/* "running", or "stopping" once job_stop() ran; any thread. */
+const char	*job_state_name(const struct job *);
 /* The last connection error, and the last close a peer sent (its reason
  * with control characters made '?'); any thread. */
 void		 job_note_error(struct job *, const char *fmt, ...)

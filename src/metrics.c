@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-
+/*
+ * The Prometheus text exposition of GET /metrics: every job's numbers, from
+ * the one report walk (report.c), grouped by family, then the daemon's own.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,13 +17,9 @@
 #include "loop.h"
 #include "metrics.h"
 #include "metrics_process.h"
+#include "report.h"
 
-/* What /metrics shows of a job, taken in one pass over its slots. */
-struct metrics_job {
-	char			 labels[JOB_NAME_MAX + 32];	/* name=..,kind=.. */
-	size_t			 labels_len;
-	struct counter_totals	 t;
-};
+#define METRICS_HS	"wsbench_handshake_duration_seconds"
 
 /* One sample line, put together before it goes out in one piece. */
 struct metrics_line {
@@ -38,12 +37,6 @@ metrics_put(struct metrics_line *l, const char *s, size_t n)
 	l->len += n;
 }
 
-static void
-metrics_puts(struct metrics_line *l, const char *s)
-{
-	metrics_put(l, s, strlen(s));
-}
-
 /* v in decimal, with leading zeros up to width digits (at most 20). */
 static void
 metrics_put_u64(struct metrics_line *l, uint64_t v, size_t width)
@@ -58,17 +51,61 @@ metrics_put_u64(struct metrics_line *l, uint64_t v, size_t width)
 	metrics_put(l, digits + n, sizeof(digits) - n);
 }
 
+/* A name or a label of sample lines, its length worked out once a page
+ * rather than once a line. */
+struct metrics_str {
+	char	s[64];
+	size_t	len;
+};
+
+/*
+ * The per-job families are a backend of the jobs' report (report.h): the
+ * walk goes job after job, the page family after family, so each family
+ * gathers its samples in a buffer of its own, in job order, and goes out
+ * after its HELP and TYPE once every job is walked.  Each job's counters
+ * are summed once, so its families agree (a handshake counted in the
+ * histogram is in connections_opened too).
+ */
+struct metrics_page {
+	char			 labels[JOB_NAME_MAX + 32]; /* name=..,kind=.. */
+	size_t			 labels_len;
+	struct evbuffer		*info;
+	struct evbuffer		*counter[CTR_COUNT];	/* of those with a metric */
+	struct evbuffer		*closes;
+	struct evbuffer		*handshakes;
+	struct metrics_str	 metric[CTR_COUNT];	/* the family's name */
+	struct metrics_str	 reason[CTR_COUNT];	/* ,reason=".." or "" */
+	struct metrics_str	 code[CLOSE_COUNT];	/* ,code=".." */
+	struct metrics_str	 le[HISTOGRAM_BUCKETS];	/* ,le=".." */
+	struct metrics_str	 closes_total, hs_bucket, hs_sum, hs_count;
+	struct metrics_str	 none;			/* "": no third label */
+};
+
+/* A name, or with label set a third label: ,label="value". */
+static void
+metrics_str(struct metrics_str *ms, const char *label, const char *value)
+{
+	int	n;
+
+	if (label != NULL)
+		n = snprintf(ms->s, sizeof(ms->s), ",%s=\"%s\"", label, value);
+	else
+		n = snprintf(ms->s, sizeof(ms->s), "%s", value);
+	if (n < 0 || (size_t)n >= sizeof(ms->s))
+		fatalx("%s: '%s' too long", __func__, value);
+	ms->len = (size_t)n;
+}
+
 /* "family{name="..",kind=".."extra} " then the value is the caller's. */
 static void
-metrics_start_line(struct metrics_line *l, const char *family,
-    const struct metrics_job *mj, const char *extra)
+metrics_start_line(struct metrics_line *l, const struct metrics_str *family,
+    const struct metrics_page *pg, const struct metrics_str *extra)
 {
 	l->len = 0;
-	metrics_puts(l, family);
+	metrics_put(l, family->s, family->len);
 	metrics_put(l, "{", 1);
-	metrics_put(l, mj->labels, mj->labels_len);
-	if (extra != NULL)
-		metrics_puts(l, extra);
+	metrics_put(l, pg->labels, pg->labels_len);
+	metrics_put(l, extra->s, extra->len);
 	metrics_put(l, "} ", 2);
 }
 
@@ -80,12 +117,13 @@ metrics_end_line(struct evbuffer *b, struct metrics_line *l)
 }
 
 static void
-metrics_sample(struct evbuffer *b, const char *family,
-    const struct metrics_job *mj, const char *extra, uint64_t v)
+metrics_sample(struct evbuffer *b, const struct metrics_str *family,
+    const struct metrics_page *pg, const struct metrics_str *extra,
+    uint64_t v)
 {
 	struct metrics_line	l;
 
-	metrics_start_line(&l, family, mj, extra);
+	metrics_start_line(&l, family, pg, extra);
 	metrics_put_u64(&l, v, 1);
 	metrics_end_line(b, &l);
 }
@@ -108,67 +146,144 @@ metrics_label(struct evbuffer *b, const char *s)
 	}
 }
 
-/* What a job is, for joins in PromQL: where a server listens or the URL a
- * client connects to is a label here only, not on every counter. */
-extern const struct job_kind job_kind_recv;
-
+/* The job's labels, once for all its lines (job names are restricted to
+ * [A-Za-z0-9_.-]: they need no escaping); and what the job is, for joins
+ * in PromQL: where a server listens or the URL a client connects to is a
+ * label here only, not on every counter. */
 static void
-metrics_job_info(struct evbuffer *b, const struct job *j,
-    const struct metrics_job *mj)
+metrics_job_info(void *arg, const struct report_job *rj)
 {
-	evbuffer_add_printf(b, "wsbench_job_info{%s,%s=\"", mj->labels,
-	    j->kind == &job_kind_recv ? "url" : "listen");
-	metrics_label(b, j->kind->target(j));
-	evbuffer_add_printf(b, "\"} 1\n");
+	struct metrics_page	*pg = arg;
+	const struct job	*j = rj->job;
+
+	pg->labels_len = (size_t)snprintf(pg->labels, sizeof(pg->labels),
+	    "name=\"%s\",kind=\"%s\"", j->name, j->kind->name);
+	evbuffer_add_printf(pg->info, "wsbench_job_info{%s,%s=\"", pg->labels,
+	    j->kind->target_label);
+	metrics_label(pg->info, j->kind->target(j));
+	evbuffer_add_printf(pg->info, "\"} 1\n");
 }
 
-/*
- * Takes every job's totals at once, so that the families of one page agree
- * (a handshake counted in the histogram is in connections_opened too).  Job
- * names are restricted to [A-Za-z0-9_.-]: their labels need no escaping.
- * The list lock keeps jobs from going away meanwhile; workers never take
- * it.  Returns the number of jobs in *mjp, or -1.
- */
-static int
-metrics_snapshot(struct evbuffer *b, struct metrics_job **mjp)
+/* Counters, not rates: PromQL computes those. */
+static void
+metrics_counter(void *arg, const struct report_job *rj, enum counter c,
+    uint64_t total, const uint64_t *rate)
 {
-	struct metrics_job	*mj;
-	struct job		*j;
-	int			 n = 0, len;
+	struct metrics_page	*pg = arg;
 
-	metrics_family(b, "wsbench_job_info", "gauge",
-	    "Always 1, labelled with what the job is.");
-	job_list_lock();
-	TAILQ_FOREACH(j, job_list(), entry)
-		n++;
-	if ((*mjp = calloc(n > 0 ? (size_t)n : 1, sizeof(**mjp))) == NULL) {
-		job_list_unlock();
-		log_warn("%s: calloc", __func__);
-		return -1;
+	(void)rj;
+	(void)rate;
+	if (pg->counter[c] != NULL)
+		metrics_sample(pg->counter[c], &pg->metric[c], pg,
+		    &pg->reason[c], total);
+}
+
+/* Every code of the bounded set, zeros included: a series that appears
+ * only at its first close would hide that close from rate(). */
+static void
+metrics_closes(void *arg, const struct report_job *rj,
+    const uint64_t closes[CLOSE_COUNT])
+{
+	struct metrics_page	*pg = arg;
+	int			 c;
+
+	(void)rj;
+	for (c = 0; c < CLOSE_COUNT; c++)
+		metrics_sample(pg->closes, &pg->closes_total, pg,
+		    &pg->code[c], closes[c]);
+}
+
+static void
+metrics_handshakes(void *arg, const struct report_job *rj,
+    const struct histogram_sum *h)
+{
+	struct metrics_page	*pg = arg;
+	struct metrics_line	 l;
+	uint64_t		 cum = 0;
+	int			 k;
+
+	(void)rj;
+	for (k = 0; k < HISTOGRAM_BUCKETS; k++) {
+		cum += h->bucket[k];
+		metrics_sample(pg->handshakes, &pg->hs_bucket, pg, &pg->le[k],
+		    cum);
 	}
-	mj = *mjp;
-	TAILQ_FOREACH(j, job_list(), entry) {
-		len = snprintf(mj->labels, sizeof(mj->labels),
-		    "name=\"%s\",kind=\"%s\"", j->name, j->kind->name);
-		mj->labels_len = (size_t)len;
-		counter_totals(j->slots, loop_nworkers(), &mj->t);
-		metrics_job_info(b, j, mj);
-		mj++;
+	metrics_start_line(&l, &pg->hs_sum, pg, &pg->none);
+	metrics_put_u64(&l, h->sum_us / 1000000, 1);
+	metrics_put(&l, ".", 1);
+	metrics_put_u64(&l, h->sum_us % 1000000, 6);
+	metrics_end_line(pg->handshakes, &l);
+	metrics_sample(pg->handshakes, &pg->hs_count, pg, &pg->none, cum);
+}
+
+static const struct report_output metrics_output = {
+	.head = metrics_job_info,
+	.counter = metrics_counter,
+	.handshakes = metrics_handshakes,
+	.closes = metrics_closes,
+};
+
+/* The buffers of the families, and the names and third labels of their
+ * lines. */
+static int
+metrics_page_init(struct metrics_page *pg)
+{
+	int	c, k, ok;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->info = evbuffer_new();
+	pg->closes = evbuffer_new();
+	pg->handshakes = evbuffer_new();
+	ok = pg->info != NULL && pg->closes != NULL && pg->handshakes != NULL;
+	for (c = 0; c < CTR_COUNT; c++) {
+		if (counter_info[c].metric == NULL)
+			continue;
+		if ((pg->counter[c] = evbuffer_new()) == NULL)
+			ok = 0;
+		metrics_str(&pg->metric[c], NULL, counter_info[c].metric);
+		if (counter_info[c].reason != NULL)
+			metrics_str(&pg->reason[c], "reason",
+			    counter_info[c].reason);
 	}
-	job_list_unlock();
-	return n;
+	for (c = 0; c < CLOSE_COUNT; c++)
+		metrics_str(&pg->code[c], "code", close_label[c]);
+	for (k = 0; k < HISTOGRAM_BUCKETS; k++)
+		metrics_str(&pg->le[k], "le", histogram_le[k]);
+	metrics_str(&pg->closes_total, NULL, "wsbench_closes_total");
+	metrics_str(&pg->hs_bucket, NULL, METRICS_HS "_bucket");
+	metrics_str(&pg->hs_sum, NULL, METRICS_HS "_sum");
+	metrics_str(&pg->hs_count, NULL, METRICS_HS "_count");
+	return ok ? 0 : -1;
+}
+
+static void
+metrics_page_free(struct metrics_page *pg)
+{
+	int	c;
+
+	if (pg->info != NULL)
+		evbuffer_free(pg->info);
+	for (c = 0; c < CTR_COUNT; c++)
+		if (pg->counter[c] != NULL)
+			evbuffer_free(pg->counter[c]);
+	if (pg->closes != NULL)
+		evbuffer_free(pg->closes);
+	if (pg->handshakes != NULL)
+		evbuffer_free(pg->handshakes);
 }
 
 /* Counters sharing a family come one after another in COUNTERS, so HELP and
  * TYPE go out when the family changes. */
 static void
-metrics_counters(struct evbuffer *b, const struct metrics_job *mj, int n)
+metrics_page_out(struct evbuffer *b, struct metrics_page *pg)
 {
 	const struct counter_info	*ci;
 	const char			*family = "";
-	char				 reason[64];
-	int				 c, i;
+	int				 c;
 
+	metrics_family(b, "wsbench_job_info", "gauge",
+	    "Always 1, labelled with what the job is.");
+	evbuffer_add_buffer(b, pg->info);
 	for (c = 0; c < CTR_COUNT; c++) {
 		ci = &counter_info[c];
 		if (ci->metric == NULL)
@@ -176,79 +291,36 @@ metrics_counters(struct evbuffer *b, const struct metrics_job *mj, int n)
 		if (strcmp(ci->metric, family) != 0)
 			metrics_family(b, ci->metric, ci->type, ci->help);
 		family = ci->metric;
-		if (ci->reason != NULL)
-			snprintf(reason, sizeof(reason), ",reason=\"%s\"",
-			    ci->reason);
-		for (i = 0; i < n; i++)
-			metrics_sample(b, ci->metric, &mj[i],
-			    ci->reason != NULL ? reason : NULL, mj[i].t.v[c]);
+		evbuffer_add_buffer(b, pg->counter[c]);
 	}
-}
-
-/* Every code of the bounded set, zeros included: a series that appears
- * only at its first close would hide that close from rate(). */
-static void
-metrics_closes(struct evbuffer *b, const struct metrics_job *mj, int n)
-{
-	char	code[CLOSE_COUNT][32];
-	int	c, i;
-
 	metrics_family(b, "wsbench_closes_total", "counter",
 	    "Close frames received from peers, by close code.");
-	for (c = 0; c < CLOSE_COUNT; c++)
-		snprintf(code[c], sizeof(code[c]), ",code=\"%s\"",
-		    close_label[c]);
-	for (i = 0; i < n; i++)
-		for (c = 0; c < CLOSE_COUNT; c++)
-			metrics_sample(b, "wsbench_closes_total", &mj[i],
-			    code[c], mj[i].t.closes[c]);
-}
-
-static void
-metrics_handshakes(struct evbuffer *b, const struct metrics_job *mj, int n)
-{
-	const struct histogram_sum	*h;
-	struct metrics_line		 l;
-	char				 le[HISTOGRAM_BUCKETS][32];
-	uint64_t			 cum;
-	int				 k, i;
-
-	metrics_family(b, "wsbench_handshake_duration_seconds", "histogram",
+	evbuffer_add_buffer(b, pg->closes);
+	metrics_family(b, METRICS_HS, "histogram",
 	    "Opening handshakes that succeeded, by duration: from the "
 	    "connect or accept to the 101 checked or sent.");
-	for (k = 0; k < HISTOGRAM_BUCKETS; k++)
-		snprintf(le[k], sizeof(le[k]), ",le=\"%s\"", histogram_le[k]);
-	for (i = 0; i < n; i++) {
-		h = &mj[i].t.handshake;
-		cum = 0;
-		for (k = 0; k < HISTOGRAM_BUCKETS; k++) {
-			cum += h->bucket[k];
-			metrics_sample(b, "wsbench_handshake_duration_seconds"
-			    "_bucket", &mj[i], le[k], cum);
-		}
-		metrics_start_line(&l, "wsbench_handshake_duration_seconds_sum",
-		    &mj[i], NULL);
-		metrics_put_u64(&l, h->sum_us / 1000000, 1);
-		metrics_put(&l, ".", 1);
-		metrics_put_u64(&l, h->sum_us % 1000000, 6);
-		metrics_end_line(b, &l);
-		metrics_sample(b, "wsbench_handshake_duration_seconds_count",
-		    &mj[i], NULL, cum);
-	}
+	evbuffer_add_buffer(b, pg->handshakes);
 }
 
+/* The list lock keeps jobs from going away meanwhile; workers never take
+ * it. */
 int
 metrics_render(struct evbuffer *b)
 {
-	struct metrics_job	*mj;
-	int			 n;
+	struct metrics_page	 pg;
+	struct job		*j;
 
-	if ((n = metrics_snapshot(b, &mj)) == -1)
+	if (metrics_page_init(&pg) == -1) {
+		metrics_page_free(&pg);
+		log_warnx("%s: out of memory", __func__);
 		return -1;
-	metrics_counters(b, mj, n);
-	metrics_closes(b, mj, n);
-	metrics_handshakes(b, mj, n);
-	free(mj);
+	}
+	job_list_lock();
+	TAILQ_FOREACH(j, job_list(), entry)
+		report_job(&metrics_output, &pg, j);
+	job_list_unlock();
+	metrics_page_out(b, &pg);
+	metrics_page_free(&pg);
 	metrics_process_render(b);
 	return 0;
 }

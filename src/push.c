@@ -486,4 +486,8 @@ const struct job_kind job_kind_push = {
 	.worker_stop = server_job_worker_stop,
 	.free = push_free,
 	.target = server_job_target,
+	.target_label = "listen",
+	.watch_counter = CTR_messages_sent,
+	.watch_rank = 1,
+	.settings = server_job_settings,
 };

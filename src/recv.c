@@ -416,15 +416,19 @@ recv_free(struct job *j)
 	free(r);
 }
 
-extern const struct job_kind job_kind_recv;
-
-int
-recv_insecure(const struct job *j)
+/* Verification off (--insecure), and the deflate offer. */
+static void
+recv_settings(const struct job *j,
+    void (*show)(void *, const char *, const char *), void *arg)
 {
 	const struct recv	*r = j->priv;
+	char			 offer[256];
 
-	return j->kind == &job_kind_recv && r->tls != NULL &&
-	    tls_insecure(r->tls);
+	if (r->tls != NULL && tls_insecure(r->tls))
+		show(arg, "tls_verify", "OFF (--insecure)");
+	if (r->copts.deflate.on && ws_deflate_format(offer, sizeof(offer),
+	    &r->copts.deflate) > 0)
+		show(arg, "deflate_offer", offer);
 }
 
 static const char *
@@ -446,4 +450,8 @@ const struct job_kind job_kind_recv = {
 	.worker_stop = recv_worker_stop,
 	.free = recv_free,
 	.target = recv_target,
+	.target_label = "url",
+	.watch_counter = CTR_messages_received,
+	.watch_rank = 2,
+	.settings = recv_settings,
 };

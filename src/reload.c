@@ -180,7 +180,7 @@ reload_stop_gone(struct reload_lines *rl, int *kept)
 
 	for (j = TAILQ_FIRST(job_list()); j != NULL; j = next) {
 		next = TAILQ_NEXT(j, entry);
-		if (j->config_line == NULL || j->state != JOB_RUNNING)
+		if (j->config_line == NULL || atomic_load(&j->stopping))
 			continue;
 		if (reload_take(rl, j->config_line)) {
 			(*kept)++;

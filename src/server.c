@@ -155,6 +155,16 @@ server_job_target(const struct job *j)
 }
 
 void
+server_job_settings(const struct job *j,
+    void (*show)(void *, const char *, const char *), void *arg)
+{
+	const struct server	*srv = j->priv;
+
+	if (srv->deflate)
+		show(arg, "deflate", "agreed when offered");
+}
+
+void
 server_job_worker_stop(struct job *j, struct loop *l)
 {
 	(void)l;

@@ -64,6 +64,9 @@ void		 server_job_stop(struct job *);
  * the rest of j->priv. */
 void		 server_job_free(struct job *);
 const char	*server_job_target(const struct job *);
+/* Shows "deflate" when the server agrees to it (job.h, settings). */
+void		 server_job_settings(const struct job *,
+		    void (*show)(void *, const char *, const char *), void *);
 void		 server_job_worker_stop(struct job *, struct loop *);
 
 #endif

@@ -13,7 +13,8 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
   code of the set for every job), le on the buckets of
   wsbench_handshake_duration_seconds (every bound, cumulative, +Inf equal
   to _count), url or listen on wsbench_job_info);
-- all name the same jobs with the same kinds (and states and targets);
+- all name the same jobs with the same kinds (and states and targets,
+  and `stats` and `-j stats` the same settings, as tls_verify);
 - with --counters, the counters are equal in all views, except those named
   with --rising, which only must not fall in sampling order (they may move
   while the views are taken), and the rates of `stats` and `-j stats`
@@ -41,6 +42,8 @@ GAUGES = {"connections"}
 RATES = [c for c in COUNTERS if c not in GAUGES and
          not c.startswith("errors_")]
 NOTES = ["last_error", "last_close"]
+# What a kind shows of its settings, after target, where they apply.
+SETTINGS = ["tls_verify", "deflate", "deflate_offer"]
 TEXT_KEYS = ["name", "kind", "state", "target"]
 for _c in COUNTERS:
     TEXT_KEYS.append(_c)
@@ -123,7 +126,9 @@ def parse_stats_text(text):
         # A line for each close code received, in the order of CLOSE_CODES.
         closes = ["closes_" + c for c in CLOSE_CODES
                   if "closes_" + c in j["_keys"]]
-        want = TEXT_KEYS[:-len(NOTES)] + closes + NOTES
+        settings = [k for k in SETTINGS if k in j["_keys"]]
+        want = TEXT_KEYS[:4] + settings + TEXT_KEYS[4:-len(NOTES)] + \
+            closes + NOTES
         if j["_keys"] != want:
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
                     f"expected {want}")
@@ -165,12 +170,16 @@ def check_json_more(j):
 
 def check_json_stats(jobs):
     want = set(TEXT_KEYS[:4]) | set(COUNTERS) | set(NOTES) | \
-        {"per_second", "handshake", "closes"}
+        set(RATIO_KEYS) | {"per_second", "handshake", "closes"}
     for j in jobs:
-        if set(j) != want:
+        if set(j) - set(SETTINGS) != want:
             problem(f"-j stats of {j.get('name')}: members {sorted(j)}, "
                     f"expected {sorted(want)}")
         check_json_more(j)
+        for k in RATIO_KEYS:
+            if j.get(k) is not None and not isinstance(j.get(k), float):
+                problem(f"-j stats of {j.get('name')}: {k} is "
+                        f"{j.get(k)!r}, not a ratio or null")
         for c in COUNTERS:
             if not isinstance(j.get(c), int):
                 problem(f"-j stats of {j.get('name')}: {c} is "
@@ -445,7 +454,10 @@ def main():
     for what, jobs in (("-j stats", sj), ("-j list", lj), ("list", lt)):
         for j in jobs:
             t = by.get(j.get("name"))
-            for k in ("state", "target"):
+            keys = ["state", "target"]
+            if what == "-j stats":
+                keys += SETTINGS
+            for k in keys:
                 if t is not None and j.get(k) != t.get(k):
                     problem(f"{what} {j.get('name')}: {k} {j.get(k)!r}, "
                             f"stats: {t.get(k)!r}")

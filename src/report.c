@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The walk over a job's numbers that every view of them shares (report.h).
+ */
+
+#include "config.h"
+
+#include "counters.h"
+#include "job.h"
+#include "loop.h"
+#include "report.h"
+
+/* Rates of the counters, but not of the gauge or of each error reason:
+ * the total of errors has one. */
+static int
+report_has_rate(enum counter c)
+{
+	return counter_info[c].type[0] == 'c' && counter_info[c].reason == NULL;
+}
+
+void
+report_hs(const struct histogram_sum *h, struct report_hs *hs)
+{
+	hs->count = h->count;
+	hs->mean = h->count > 0 ? (h->sum_us + h->count / 2) / h->count : 0;
+	hs->p50 = histogram_quantile_us(h, 0.5);
+	hs->p99 = histogram_quantile_us(h, 0.99);
+}
+
+static void
+report_ratios(const struct report_output *o, void *arg,
+    const struct counter_totals *t)
+{
+	o->ratio(arg, "compression_received", t->v[CTR_payload_bytes_received],
+	    t->v[CTR_bytes_received]);
+	o->ratio(arg, "compression_sent", t->v[CTR_payload_bytes_sent],
+	    t->v[CTR_bytes_sent]);
+}
+
+void
+report_job(const struct report_output *o, void *arg, struct job *j)
+{
+	struct report_job	rj;
+	struct job_notes	n;
+	int			c;
+
+	rj.job = j;
+	counter_totals(j->slots, loop_nworkers(), &rj.t);
+	o->head(arg, &rj);
+	if (o->setting != NULL && j->kind->settings != NULL)
+		j->kind->settings(j, o->setting, arg);
+	for (c = 0; c < CTR_COUNT; c++)
+		o->counter(arg, &rj, c, rj.t.v[c],
+		    report_has_rate(c) ? &j->rate[c] : NULL);
+	if (o->counters_end != NULL)
+		o->counters_end(arg, &rj);
+	if (o->ratio != NULL)
+		report_ratios(o, arg, &rj.t);
+	if (o->handshakes != NULL)
+		o->handshakes(arg, &rj, &rj.t.handshake);
+	if (o->closes != NULL)
+		o->closes(arg, &rj, rj.t.closes);
+	if (o->notes != NULL) {
+		job_notes_get(j, &n);
+		o->notes(arg, &n);
+	}
+	if (o->tail != NULL)
+		o->tail(arg, &rj);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One report of a job's numbers, walked once into an output backend, as
+ * bgpctl walks a neighbor into its struct output: the job's name, kind,
+ * state and target; the settings its kind shows; each counter with its
+ * rate; the compression ratios; the opening handshakes; the closes by
+ * code; the last error and close.  The text and JSON of `stats` (and
+ * /api/stats), the records of `watch --table` and the per-job families of
+ * /metrics are backends: a number the walk gives reaches each of them, and
+ * each shows what its format holds.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdint.h>
+
+#include "counters.h"
+
+struct job;
+struct job_notes;
+
+/* A job as the walk sees it: its counters summed over the workers once. */
+struct report_job {
+	struct job		*job;
+	struct counter_totals	 t;
+};
+
+/* The opening handshakes summed up: their number, and their mean, median
+ * and 99th percentile in microseconds (meaningless while count is 0). */
+struct report_hs {
+	uint64_t	count, mean, p50, p99;
+};
+
+/* Called in this order; a backend leaves NULL what its format does not
+ * hold (all but head and counter may be NULL). */
+struct report_output {
+	/* The job: rj->job's name, kind, state and target. */
+	void	(*head)(void *, const struct report_job *);
+	/* A setting the job's kind shows, as a key and its text. */
+	void	(*setting)(void *, const char *key, const char *value);
+	/* Each counter, its total and its rate per second over the last
+	 * second, or rate NULL for one without (gauges, errors by reason). */
+	void	(*counter)(void *, const struct report_job *, enum counter,
+		    uint64_t total, const uint64_t *rate);
+	/* After the last counter. */
+	void	(*counters_end)(void *, const struct report_job *);
+	/* Payload bytes against wire bytes one way, under key. */
+	void	(*ratio)(void *, const char *key, uint64_t payload,
+		    uint64_t wire);
+	/* The histogram of the opening handshakes. */
+	void	(*handshakes)(void *, const struct report_job *,
+		    const struct histogram_sum *);
+	/* The close frames peers sent, by close_class, zeros included. */
+	void	(*closes)(void *, const struct report_job *,
+		    const uint64_t closes[CLOSE_COUNT]);
+	/* The last error and close, taken under their lock. */
+	void	(*notes)(void *, const struct job_notes *);
+	void	(*tail)(void *, const struct report_job *);
+};
+
+/*
+ * Walks job j into o.  The caller holds the job list (the main loop, or
+ * job_list_lock() from another thread): the job stays, and its rates are
+ * not written meanwhile.
+ */
+void	report_job(const struct report_output *o, void *arg, struct job *j);
+/* The mean and percentiles of a handshake histogram. */
+void	report_hs(const struct histogram_sum *, struct report_hs *);
+
+#endif

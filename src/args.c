@@ -51,8 +51,7 @@ args_unknown(const struct args_opt *opts, const char *word, char *err,
 		off += n > 0 ? (size_t)n : 0;
 	}
 	if (off < errlen)
-		snprintf(err + off, errlen - off, "%s",
-		    i == 0 ? " none)" : ")");
+		snprintf(err + off, errlen - off, ")");
 }
 
 /*
@@ -143,7 +142,7 @@ args_parse(const struct args_template *t, int argc, char **argv,
     struct args *a, char *err, size_t errlen)
 {
 	const struct args_opt	*opts = args_opts(t);
-	int			 i, options = 1;
+	int			 i, options;
 	int			 max_pos = t->max_pos;
 
 	memset(a, 0, sizeof(*a));
@@ -152,6 +151,13 @@ args_parse(const struct args_template *t, int argc, char **argv,
 		return -1;
 	if (max_pos > ARGS_POS_MAX)
 		max_pos = ARGS_POS_MAX;
+	/*
+	 * A command with no options takes every word as an argument, "--"
+	 * included: a value such as "-1" (set max-message -1) then reaches
+	 * the command, which says what is wrong with it, instead of being
+	 * refused as an option no one could mean.
+	 */
+	options = opts[0].name != NULL;
 	for (i = 0; i < argc; i++) {
 		if (options && strcmp(argv[i], "--") == 0)
 			options = 0;

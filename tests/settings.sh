@@ -89,6 +89,11 @@ out=$(ctl d set threads 4 2>&1) && defect "set threads at run time: '$out'"
 out=$(ctl d set control-socket /tmp/x.sock 2>&1) && defect "set control-socket at run time"
 out=$(ctl d set colour blue 2>&1) && defect "set colour: '$out'"
 [[ $out == *"unknown setting 'colour' (valid: control-socket "* ]] || defect "set colour said '$out'"
+# set takes no options: a value that looks like one is still the value,
+# and refused for what it is.
+out=$(ctl d set max-message -1 2>&1) && defect "set max-message -1: '$out'"
+[[ $out == "wsbenchctl: set: '-1' is not a number of bytes from 1 to "* ]] ||
+	defect "set max-message -1 said '$out'"
 
 # --- reload: the file's settings come back, start-only ones wait --------------
 

@@ -595,11 +595,18 @@ START_TEST(test_args_unknown)
 }
 END_TEST
 
+/* With no options to take, no word is one: "set max-message -1" gets to
+ * say what is wrong with -1. */
 START_TEST(test_args_no_options)
 {
 	ck_assert_int_eq(run_opts(NULL, "a", 1, 1), 0);
-	ck_assert_int_eq(run_opts(NULL, "--x", 0, 1), -1);
-	ck_assert_str_eq(t_err, "unknown option --x (valid: none)");
+	ck_assert_int_eq(run_opts(NULL, "max-message -1", 0, 2), 0);
+	ck_assert_str_eq(t_a.pos[1], "-1");
+	ck_assert_int_eq(run_opts(NULL, "-- --x", 0, 2), 0);
+	ck_assert_str_eq(t_a.pos[0], "--");
+	ck_assert_str_eq(t_a.pos[1], "--x");
+	ck_assert_int_eq(run_opts(NULL, "a --x", 0, 1), -1);
+	ck_assert_str_eq(t_err, "unexpected argument '--x'");
 }
 END_TEST
 

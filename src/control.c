@@ -32,6 +32,9 @@
 
 #define CONTROL_IDLE_TIMEOUT	10	/* seconds to send the request */
 #define CONTROL_LINGER		5	/* seconds for the client to hang up */
+/* Bytes of earlier ticks a watcher may leave unsent before ticks are
+ * skipped for it: a few ticks of a large table. */
+#define CONTROL_WATCH_BACKLOG	(64 * 1024)
 
 struct control_client {
 	LIST_ENTRY(control_client) entry;
@@ -199,6 +202,10 @@ control_event_cb(struct bufferevent *bev, short what, void *arg)
 		if (!cc->watching && !cc->closing) {
 			bufferevent_set_timeouts(cc->bev, NULL, NULL);
 			control_finish(cc, "timed out waiting for a request");
+			/* The timeout stopped reading: without it the
+			 * client's hang-up would never be seen, and the
+			 * connection never freed. */
+			bufferevent_enable(cc->bev, EV_READ);
 			return;
 		}
 	}
@@ -249,6 +256,12 @@ control_tick(void)
 
 	LIST_FOREACH(cc, &clients, entry) {
 		if (!cc->watching || cc->closing)
+			continue;
+		/* A watcher that does not read skips ticks, so that what
+		 * waits for it stays bounded; it gets the rates again once
+		 * it reads. */
+		if (evbuffer_get_length(bufferevent_get_output(cc->bev)) >
+		    CONTROL_WATCH_BACKLOG)
 			continue;
 		if (lines == NULL && (lines = evbuffer_new()) == NULL) {
 			log_warn("%s: evbuffer_new", __func__);

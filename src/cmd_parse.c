@@ -160,6 +160,19 @@ fail:
 	return -1;
 }
 
+int
+cmd_line_is_text(const char *line, size_t len)
+{
+	size_t	i;
+
+	/* A lone CR would be taken for a line end by some, not by others. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)line[i] < ' ' && line[i] != '\t' &&
+		    (line[i] != '\r' || i + 1 != len)) || line[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 void
 cmd_free_argv(int argc, char **argv)
 {
@@ -212,25 +225,48 @@ cmd_quote_word(struct cmd_out *o, const char *w)
  * A word holding '\n' or '\r' is refused (-1): the parser ends a line at a
  * newline, and drops a '\r' before it, whatever the quoting.
  */
+static int
+cmd_quote_out(struct cmd_out *o, int argc, char *const argv[])
+{
+	int	i;
+
+	for (i = 0; i < argc; i++) {
+		if (strpbrk(argv[i], "\n\r") != NULL)
+			return -1;
+		if (i > 0)
+			cmd_putc(o, ' ');
+		cmd_quote_word(o, argv[i]);
+	}
+	return 0;
+}
+
 int
 cmd_quote_argv(int argc, char *const argv[], char *out, size_t cap)
 {
 	struct cmd_out	 o = { out, cap, 0 };
-	int		 i;
 
-	for (i = 0; i < argc; i++) {
-		if (strpbrk(argv[i], "\n\r") != NULL)
-			goto fail;
-		if (i > 0)
-			cmd_putc(&o, ' ');
-		cmd_quote_word(&o, argv[i]);
+	if (cmd_quote_out(&o, argc, argv) == -1 || o.len >= cap ||
+	    o.len > INT_MAX) {
+		if (cap > 0)
+			out[0] = '\0';
+		return -1;
 	}
-	if (o.len >= cap || o.len > INT_MAX)
-		goto fail;
 	out[o.len] = '\0';
 	return (int)o.len;
-fail:
-	if (cap > 0)
-		out[0] = '\0';
-	return -1;
+}
+
+/* Measured first: cmd_out counts on past its cap, here 0. */
+char *
+cmd_quote_argv_dup(int argc, char *const argv[])
+{
+	struct cmd_out	 o = { NULL, 0, 0 };
+
+	if (cmd_quote_out(&o, argc, argv) == -1 ||
+	    (o.buf = malloc(o.len + 1)) == NULL)
+		return NULL;
+	o.cap = o.len + 1;
+	o.len = 0;
+	cmd_quote_out(&o, argc, argv);
+	o.buf[o.len] = '\0';
+	return o.buf;
 }

@@ -26,10 +26,20 @@ int	cmd_parse_line(const char *line, int *argc, char ***argv,
 void	cmd_free_argv(int argc, char **argv);
 
 /*
+ * True when the len bytes of line (its newline left out) are text: no NUL
+ * and no control character but a tab, and a carriage return only as the
+ * last byte, of a CRLF.  A config line and a control request must be.
+ */
+int	cmd_line_is_text(const char *line, size_t len);
+
+/*
  * Joins argv into one line (no newline) that cmd_parse_line() splits back
  * into the same words, quoting where needed.  Returns the length written,
  * or -1 if it does not fit in cap bytes with its NUL.
  */
 int	cmd_quote_argv(int argc, char *const argv[], char *out, size_t cap);
+/* The same line in a buffer of its size (free it), so that any line of
+ * text that splits can be joined back; NULL with a newline or no memory. */
+char	*cmd_quote_argv_dup(int argc, char *const argv[]);
 
 #endif

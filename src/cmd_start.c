@@ -2,24 +2,23 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "cmd.h"
 #include "cmd_parse.h"
 #include "job.h"
 
-/* A job of the config file keeps its line, in one spelling, so that a
- * reload can tell whether the file still says the same. */
+/*
+ * A job of the config file keeps its line, in one spelling, so that a
+ * reload can tell whether the file still says the same.  The spelling
+ * gets a buffer of its own size: a file line has no length limit, and
+ * quoting may make it four times longer, so a fixed buffer would fail
+ * here lines that `wsbenchd -n` passed.  Only memory can fail it: a file
+ * line is text (config_file.c), so no word holds a CR or a newline.
+ */
 static int
 cmd_start_remember(struct job *j, int argc, char **argv)
 {
-	char	line[CMD_LINE_MAX];
-
-	if (cmd_quote_argv(argc, argv, line, sizeof(line)) == -1 ||
-	    (j->config_line = strdup(line)) == NULL)
-		return -1;
-	return 0;
+	return (j->config_line = cmd_quote_argv_dup(argc, argv)) == NULL ?
+	    -1 : 0;
 }
 
 /* The kinds of start are the job kinds, each with its own options. */

@@ -42,9 +42,14 @@ config_file_load(const char *path, int check)
 	return config_file_each(path, config_file_run_each, &check, NULL, 0);
 }
 
+/*
+ * A line of len bytes, its newline included.  One holding a NUL or another
+ * control character is refused, as a control request is: the parser would
+ * end the line at a NUL and say nothing of what follows.
+ */
 static int
 config_file_line(const char *path, unsigned int lineno, const char *line,
-    int (*fn)(void *, int, char **, char *, size_t), void *arg,
+    size_t len, int (*fn)(void *, int, char **, char *, size_t), void *arg,
     char *first, size_t firstlen)
 {
 	const char	 *perr;
@@ -52,7 +57,13 @@ config_file_line(const char *path, unsigned int lineno, const char *line,
 	char		**argv;
 	int		  argc, rc = 0;
 
-	if (cmd_parse_line(line, &argc, &argv, &perr) == -1) {
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (!cmd_line_is_text(line, len)) {
+		snprintf(err, sizeof(err), "line is not text (a NUL or a "
+		    "control character)");
+		rc = -1;
+	} else if (cmd_parse_line(line, &argc, &argv, &perr) == -1) {
 		snprintf(err, sizeof(err), "%s", perr);
 		rc = -1;
 	} else {
@@ -77,6 +88,7 @@ config_file_each(const char *path,
 	FILE		*f;
 	char		*line = NULL;
 	size_t		 cap = 0;
+	ssize_t		 len;
 	unsigned int	 lineno = 0;
 	int		 errors = 0;
 
@@ -89,10 +101,10 @@ config_file_each(const char *path,
 			    strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, f) != -1) {
+	while ((len = getline(&line, &cap, f)) != -1) {
 		lineno++;
-		if (config_file_line(path, lineno, line, fn, arg, first,
-		    firstlen) == -1)
+		if (config_file_line(path, lineno, line, (size_t)len, fn, arg,
+		    first, firstlen) == -1)
 			errors++;
 	}
 	if (ferror(f)) {

@@ -19,8 +19,9 @@ int	config_file_run(int argc, char **argv, int check, char *err,
 
 /*
  * Calls fn for each line of the file with its argv (blank and comment
- * lines skipped).  A line that does not parse, or for which fn returns -1,
- * is logged as "path:line: message" (fn's message in err) and counted.
+ * lines skipped).  A line that is not text or does not parse, or for
+ * which fn returns -1, is logged as "path:line: message" (fn's message
+ * in err) and counted.
  * Returns the number of errors, or -1 when the file cannot be read; the
  * text of the first error goes to first (may be NULL).
  */

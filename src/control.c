@@ -132,20 +132,6 @@ control_run(struct control_client *cc, const char *line)
 		control_finish(cc, ctx.err[0] != '\0' ? ctx.err : NULL);
 }
 
-/* A request is one line of text: a NUL or a control character (a tab and
- * the CR of a CRLF aside) means something else is talking to us. */
-static int
-control_is_text(const char *line, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)line[i] < ' ' && line[i] != '\t' &&
-		    line[i] != '\r') || line[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 static void
 control_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -166,7 +152,8 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (len > CONTROL_REQUEST_MAX)
 		control_finish(cc, "request too long");
-	else if (!control_is_text(line, len))
+	/* Binary means something else is talking to us. */
+	else if (!cmd_line_is_text(line, len))
 		control_finish(cc, "request is not text");
 	else
 		control_run(cc, line);

@@ -19,7 +19,7 @@
 
 #define RELOAD_LINES_MAX	1024
 
-/* A start line of the file, in one spelling (cmd_quote_argv()), and the
+/* A start line of the file, in one spelling (cmd_quote_argv_dup()), and the
  * --name it gives, or NULL when the job is named for it. */
 struct reload_line {
 	char	*text;
@@ -87,7 +87,6 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 	struct reload_lines	*rl = arg;
 	struct reload_line	*l;
 	const char		*name;
-	char			 text[CMD_LINE_MAX];
 
 	if (config_file_run(argc, argv, 1, err, errlen) == -1)
 		return -1;
@@ -101,8 +100,8 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 	l = &rl->line[rl->n];
 	memset(l, 0, sizeof(*l));
 	name = reload_argv_name(argc, argv);
-	if (cmd_quote_argv(argc, argv, text, sizeof(text)) == -1 ||
-	    (l->text = strdup(text)) == NULL ||
+	/* Spelt as start spells the job's line (cmd_start.c). */
+	if ((l->text = cmd_quote_argv_dup(argc, argv)) == NULL ||
 	    (name != NULL && (l->name = strdup(name)) == NULL)) {
 		reload_line_free(l);
 		snprintf(err, errlen, "out of memory");

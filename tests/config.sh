@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # `wsbenchd -n -f FILE` against golden files: good.conf passes, bad.conf
-# gives exactly the errors of bad.out; the shipped config passes; a daemon
-# on a config with an error exits 1; a good config runs at start.
+# gives exactly the errors of bad.out; the shipped config passes; a line
+# that is not text is refused; a daemon on a config with an error exits 1;
+# a good config runs at start, however long its lines.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
@@ -107,6 +108,16 @@ echo "$line --binary" >"$WORK/w65.conf"
 echo "wsbenchd: @FILE@:1: too many words" >"$WORK/w65.out"
 expect_errors "$WORK/w65.conf" "$WORK/w65.out"
 
+# A NUL is no end of line, and a control character no text: both are
+# refused, as on the control socket.
+printf 'start push --name a --port 1\0 --bogus\nstart push --name b --msg "a\033b"\n' \
+	>"$WORK/nul.conf"
+cat >"$WORK/nul.out" <<'EOF'
+wsbenchd: @FILE@:1: line is not text (a NUL or a control character)
+wsbenchd: @FILE@:2: line is not text (a NUL or a control character)
+EOF
+expect_errors "$WORK/nul.conf" "$WORK/nul.out"
+
 # An empty file is a good one; a missing one is an error.
 expect_ok "$WORK/empty.conf"
 check "$WORK/missing.conf"
@@ -144,4 +155,16 @@ wait_until 15 '[ "$(num_of c crecv connections)" -eq 3 ] && [ "$(num_of c crecv 
 [ "$(job_names c | tr '\n' ' ')" = "cpush crecv " ] ||
 	fail "jobs of the config: $(job_names c | tr '\n' ' ')"
 stop_daemon c
+
+# A line that quoting makes 4 times longer, 2,100 single quotes in a
+# message: what passes -n starts, and a reload keeps it.
+q=$(printf '%2100s' '' | tr ' ' "'")
+printf 'start push --name q --port 0 --msg "%s"\n' "$q" >"$WORK/long.conf"
+expect_ok "$WORK/long.conf"
+start_daemon l -f "$WORK/long.conf"
+out=$(ctl l reload 2>&1) || fail "reload of long.conf: $out"
+[ "$out" = "reloaded $WORK/long.conf: 1 kept, 0 stopped, 0 started" ] ||
+	fail "reload of long.conf said '$out'"
+[ "$(job_names l)" = q ] || fail "jobs of long.conf: $(job_names l | xargs)"
+stop_daemon l
 note "pass"

@@ -28,11 +28,12 @@ config_file_run(int argc, char **argv, int check, char *err, size_t errlen)
 }
 
 static int
-config_file_run_each(void *arg, int argc, char **argv, char *err,
-    size_t errlen)
+config_file_run_each(void *arg, unsigned int lineno, int argc, char **argv,
+    char *err, size_t errlen)
 {
 	const int	*check = arg;
 
+	(void)lineno;
 	return config_file_run(argc, argv, *check, err, errlen);
 }
 
@@ -49,8 +50,7 @@ config_file_load(const char *path, int check)
  */
 static int
 config_file_line(const char *path, unsigned int lineno, const char *line,
-    size_t len, int (*fn)(void *, int, char **, char *, size_t), void *arg,
-    char *first, size_t firstlen)
+    size_t len, config_file_fn fn, void *arg, char *first, size_t firstlen)
 {
 	const char	 *perr;
 	char		  err[CMD_ERR_MAX];
@@ -68,7 +68,7 @@ config_file_line(const char *path, unsigned int lineno, const char *line,
 		rc = -1;
 	} else {
 		if (argc > 0)
-			rc = fn(arg, argc, argv, err, sizeof(err));
+			rc = fn(arg, lineno, argc, argv, err, sizeof(err));
 		cmd_free_argv(argc, argv);
 	}
 	if (rc == -1) {
@@ -81,16 +81,15 @@ config_file_line(const char *path, unsigned int lineno, const char *line,
 }
 
 int
-config_file_each(const char *path,
-    int (*fn)(void *, int, char **, char *, size_t), void *arg, char *first,
-    size_t firstlen)
+config_file_each(const char *path, config_file_fn fn, void *arg,
+    char *first, size_t firstlen)
 {
 	FILE		*f;
 	char		*line = NULL;
 	size_t		 cap = 0;
 	ssize_t		 len;
 	unsigned int	 lineno = 0;
-	int		 errors = 0;
+	int		 errors = 0, saved;
 
 	if (first != NULL && firstlen > 0)
 		first[0] = '\0';
@@ -107,8 +106,13 @@ config_file_each(const char *path,
 		    first, firstlen) == -1)
 			errors++;
 	}
+	/* A directory opens, and fails at the first read. */
 	if (ferror(f)) {
-		log_warn("error reading %s", path);
+		saved = errno;
+		log_warn("cannot read %s", path);
+		if (first != NULL && first[0] == '\0')
+			snprintf(first, firstlen, "cannot read %s: %s", path,
+			    strerror(saved));
 		errors++;
 	}
 	free(line);

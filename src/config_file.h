@@ -17,16 +17,19 @@ int	config_file_load(const char *path, int check);
 int	config_file_run(int argc, char **argv, int check, char *err,
 	    size_t errlen);
 
+/* Called for a line numbered lineno; returns 0, or -1 with a message. */
+typedef int (*config_file_fn)(void *arg, unsigned int lineno, int argc,
+	    char **argv, char *err, size_t errlen);
+
 /*
  * Calls fn for each line of the file with its argv (blank and comment
  * lines skipped).  A line that is not text or does not parse, or for
- * which fn returns -1, is logged as "path:line: message" (fn's message
- * in err) and counted.
- * Returns the number of errors, or -1 when the file cannot be read; the
- * text of the first error goes to first (may be NULL).
+ * which fn returns -1, is logged as "path:line: message" (fn's message in
+ * err) and counted, as is a failed read.  Returns the number of errors,
+ * or -1 when the file cannot be opened; the text of the first error goes
+ * to first (may be NULL).
  */
-int	config_file_each(const char *path,
-	    int (*fn)(void *arg, int argc, char **argv, char *err, size_t n),
-	    void *arg, char *first, size_t firstlen);
+int	config_file_each(const char *path, config_file_fn fn, void *arg,
+	    char *first, size_t firstlen);
 
 #endif

@@ -19,11 +19,20 @@
 
 #define RELOAD_LINES_MAX	1024
 
-/* A start line of the file, in one spelling (cmd_quote_argv_dup()), and the
- * --name it gives, or NULL when the job is named for it. */
+/* A start line of the file, in one spelling (cmd_quote_argv_dup()), the
+ * --name it gives, or NULL when the job is named for it, and where it
+ * stands in the file. */
 struct reload_line {
-	char	*text;
-	char	*name;
+	char		*text;
+	char		*name;
+	unsigned int	 lineno;
+};
+
+/* What became of the lines started, for the reply. */
+struct reload_count {
+	int	started;
+	int	failed;
+	char	first[CMD_ERR_MAX];	/* the first failure */
 };
 
 struct reload_lines {
@@ -82,7 +91,8 @@ reload_argv_name(int argc, char **argv)
 
 /* Checks a line as `wsbenchd -n` does and keeps it if it starts a job. */
 static int
-reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
+reload_collect(void *arg, unsigned int lineno, int argc, char **argv,
+    char *err, size_t errlen)
 {
 	struct reload_lines	*rl = arg;
 	struct reload_line	*l;
@@ -99,6 +109,7 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 	}
 	l = &rl->line[rl->n];
 	memset(l, 0, sizeof(*l));
+	l->lineno = lineno;
 	name = reload_argv_name(argc, argv);
 	/* Spelt as start spells the job's line (cmd_start.c). */
 	if ((l->text = cmd_quote_argv_dup(argc, argv)) == NULL ||
@@ -111,20 +122,47 @@ reload_collect(void *arg, int argc, char **argv, char *err, size_t errlen)
 	return 0;
 }
 
-/* Runs a start line as the config file would. */
+/* Runs a start line as the config file would; counts it in c. */
 static void
-reload_start(const char *text)
+reload_start(const struct reload_line *l, struct reload_count *c)
 {
 	const char	 *perr;
-	char		  err[CMD_ERR_MAX];
+	char		  err[CMD_ERR_MAX / 2];	/* with room for FILE:LINE */
 	char		**argv;
-	int		  argc;
+	int		  argc, rc;
 
-	if (cmd_parse_line(text, &argc, &argv, &perr) == -1)
+	/* The text was joined from words, and splits back into them. */
+	if ((rc = cmd_parse_line(l->text, &argc, &argv, &perr)) == -1)
+		snprintf(err, sizeof(err), "%s", perr);
+	else {
+		rc = config_file_run(argc, argv, 0, err, sizeof(err));
+		cmd_free_argv(argc, argv);
+	}
+	if (rc == 0) {
+		c->started++;
 		return;
-	if (config_file_run(argc, argv, 0, err, sizeof(err)) == -1)
-		log_warnx("reload: %s: %s", text, err);
-	cmd_free_argv(argc, argv);
+	}
+	log_warnx("reload: %s:%u: %s", reload_path, l->lineno, err);
+	if (c->failed++ == 0)
+		snprintf(c->first, sizeof(c->first), "%s:%u: %s", reload_path,
+		    l->lineno, err);
+}
+
+/* Starts the waiting lines whose names are free. */
+static void
+reload_start_free(struct reload_count *c)
+{
+	int	i = 0;
+
+	while (i < pending.n) {
+		if (pending.line[i].name != NULL &&
+		    job_find(pending.line[i].name) != NULL) {
+			i++;
+			continue;
+		}
+		reload_start(&pending.line[i], c);
+		reload_lines_drop(&pending, i);
+	}
 }
 
 /* Takes out the line a running job was started with; whether there was
@@ -191,11 +229,16 @@ reload_stop_gone(struct reload_lines *rl, int *kept)
 	return stopped;
 }
 
-/* Reads and checks the file whole, then applies it; rl is then empty. */
+/*
+ * Reads and checks the file whole, then applies it; rl is then empty.
+ * A line waiting for its name counts as started: it starts as soon as the
+ * name is free, and only the log tells if that fails.
+ */
 static int
 reload_apply(struct reload_lines *rl, char *msg, size_t msglen)
 {
-	int	kept = 0, stopped, started;
+	struct reload_count	c;
+	int			kept = 0, stopped, n;
 
 	settings_stage_reset();
 	if (!reload_given && access(reload_path, F_OK) == -1 &&
@@ -213,14 +256,17 @@ reload_apply(struct reload_lines *rl, char *msg, size_t msglen)
 	settings_commit(0);
 	reload_lines_clear(&pending);
 	stopped = reload_stop_gone(rl, &kept);
-	started = rl->n;
 	pending = *rl;
 	rl->n = 0;
-	reload_tick();
-	snprintf(msg, msglen, "reloaded %s: %d kept, %d stopped, %d started",
-	    reload_path, kept, stopped, started);
+	memset(&c, 0, sizeof(c));
+	reload_start_free(&c);
+	n = snprintf(msg, msglen, "reloaded %s: %d kept, %d stopped, "
+	    "%d started", reload_path, kept, stopped, c.started + pending.n);
+	if (c.failed > 0 && n >= 0 && (size_t)n < msglen)
+		snprintf(msg + n, msglen - (size_t)n, ", %d failed: %s",
+		    c.failed, c.first);
 	log_info("%s", msg);
-	return 0;
+	return c.failed > 0;
 }
 
 int
@@ -238,15 +284,9 @@ reload_run(char *msg, size_t msglen)
 void
 reload_tick(void)
 {
-	int	i = 0;
+	struct reload_count	c;
 
-	while (i < pending.n) {
-		if (pending.line[i].name != NULL &&
-		    job_find(pending.line[i].name) != NULL) {
-			i++;
-			continue;
-		}
-		reload_start(pending.line[i].text);
-		reload_lines_drop(&pending, i);
-	}
+	/* Failures are logged; the reply has gone long ago. */
+	memset(&c, 0, sizeof(c));
+	reload_start_free(&c);
 }

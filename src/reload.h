@@ -16,7 +16,11 @@
 
 /* The file to reload; NULL or a file that may be missing when not given. */
 void	reload_set_path(const char *path, int given);
-/* Returns 0 with a summary in msg, or -1 with why nothing changed. */
+/*
+ * Returns 0 with a summary in msg; 1 when the file was applied but a new
+ * line's job failed to start, with the summary and the first failure in
+ * msg; or -1 with why nothing changed.
+ */
 int	reload_run(char *msg, size_t msglen);
 /* Starts lines waiting for their names; once a second, main loop. */
 void	reload_tick(void);

@@ -5,7 +5,9 @@
 # stop theirs; new lines start jobs; a changed line restarts its job under
 # the same name; jobs started with `wsbenchctl start` survive; a config
 # with an error is refused whole, with FILE:LINE, and changes nothing; a
-# job's name is read from its line as start reads it.
+# job's name is read from its line as start reads it; a new line whose job
+# cannot start fails the reload, with FILE:LINE and why; a file that cannot
+# be read is refused with why.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -46,6 +48,27 @@ expect_stat d ra connection_errors == 0
 expect_stat d ra connections == 2
 after=$(stat_of d ra messages_received) || fail "stats ra"
 ((after > before)) || defect "ra's count went from $before to $after"
+
+# A new line whose job cannot start, on a's port, starts nothing: the
+# reload says so and fails; the rest of the file is applied.
+echo "start push --name z --port $pa" >>"$conf"
+if out=$(ctl d reload 2>&1); then
+	defect "a line that started no job was reloaded: $out"
+fi
+[ "$out" = "wsbenchctl: reloaded $conf: 4 kept, 0 stopped, 0 started, 1 failed: $conf:5: start: cannot listen on 127.0.0.1:$pa: Address already in use" ] ||
+	defect "reload of a line that cannot start said '$out'"
+ctl d stats z >/dev/null 2>&1 && defect "z is listed, though it did not start"
+sed -i '$d' "$conf"
+
+# A path that cannot be read is refused, with why.
+mv "$conf" "$conf.keep" || fail "mv $conf"
+mkdir "$conf" || fail "mkdir $conf"
+out=$(ctl d reload 2>&1) && defect "a directory was reloaded: $out"
+[ "$out" = "wsbenchctl: reload refused: cannot read $conf: Is a directory" ] ||
+	defect "reload of a directory said '$out'"
+rmdir "$conf" || fail "rmdir $conf"
+mv "$conf.keep" "$conf" || fail "mv $conf.keep"
+expect_stat d c connections == 0
 
 # A broken file is refused whole: nothing changes.
 printf 'start push --name e --port %s\nstart bogus\n' "$pc" >"$conf"

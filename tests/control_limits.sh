@@ -80,7 +80,7 @@ ctl_ok a version
 # Watchers that never read, of many jobs with long names: a second's
 # records are skipped for a watcher while earlier ones wait, so the
 # daemon's memory stays bounded.  One that reads still gets every second.
-long=job-name-long-enough-to-make-each-record-of-the-table-big-
+long='job-name-long-enough-to-make-each-record-of-the-table-big-'
 for i in $(seq 100 299); do
 	echo "start push --name $long$i --port 0"
 done >"$WORK/many.conf"

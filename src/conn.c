@@ -867,6 +867,16 @@ conn_set_lowmark(struct conn *c, size_t low)
 	bufferevent_setwatermark(c->bev, EV_WRITE, low, 0);
 }
 
+/* Deferred, the call queues behind the callbacks already due, and
+ * libevent holds those past the first 32 of a turn for the next: new
+ * accepts and handshakes are polled for between two rounds of them. */
+void
+conn_writable_later(struct conn *c)
+{
+	bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS |
+	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
 uint64_t
 conn_written(const struct conn *c)
 {

@@ -428,13 +428,12 @@ static const struct ws_reader_ops conn_reader_ops_messages = {
 	.control = on_control,
 };
 
-/* Inflated bytes of a compressed message: counted, handed on. */
+/* Inflated bytes of a compressed message, handed on. */
 static void
 on_inflated(void *arg, int opcode, const uint8_t *p, size_t n)
 {
 	struct conn	*c = arg;
 
-	counter_add(c->slot, CTR_payload_bytes_received, n);
 	if (c->ops->data != NULL && !c->close_sent)
 		c->ops->data(c, opcode, p, n);
 }
@@ -459,10 +458,14 @@ on_message_deflate(void *arg, int opcode, uint64_t len)
 	struct conn	*c = arg;
 	int		 code;
 
-	if (c->reader.msg_compressed &&
-	    (code = conn_deflate_inflate_end(c->z, opcode, &len)) != 0) {
-		c->reader.fail = code;
-		return;
+	/* Counted once inflated whole: a message refused on the way (too
+	 * big, bad data) adds no payload, as an uncompressed one would not. */
+	if (c->reader.msg_compressed) {
+		if ((code = conn_deflate_inflate_end(c->z, opcode, &len)) != 0) {
+			c->reader.fail = code;
+			return;
+		}
+		counter_add(c->slot, CTR_payload_bytes_received, len);
 	}
 	if (c->ops->message != NULL)
 		on_message(arg, opcode, len);
@@ -476,7 +479,7 @@ static const struct ws_reader_ops conn_reader_ops_deflate = {
 
 /*
  * Messages and their payload bytes are counted once a feed, from the
- * reader's own counts (compressed ones are counted as they inflate).
+ * reader's own counts (compressed ones once inflated, on their end).
  */
 static int
 conn_feed(struct conn *c, uint8_t *p, size_t n)
@@ -862,6 +865,16 @@ void
 conn_set_lowmark(struct conn *c, size_t low)
 {
 	bufferevent_setwatermark(c->bev, EV_WRITE, low, 0);
+}
+
+/* Deferred, the call queues behind the callbacks already due, and
+ * libevent holds those past the first 32 of a turn for the next: new
+ * accepts and handshakes are polled for between two rounds of them. */
+void
+conn_writable_later(struct conn *c)
+{
+	bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS |
+	    BEV_TRIG_DEFER_CALLBACKS);
 }
 
 uint64_t

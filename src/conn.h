@@ -65,6 +65,9 @@ struct counter_slot *conn_slot(struct conn *);
 /* Output buffer of an open connection, to add whole frames to. */
 struct evbuffer	*conn_output(struct conn *);
 void		 conn_set_lowmark(struct conn *, size_t);
+/* Calls the writable op again once the loop has seen to its other ready
+ * events: a job that bounds its work per call goes on from there. */
+void		 conn_writable_later(struct conn *);
 /* Bytes written to the socket so far, and the part that was control
  * frames the connection queued itself (pongs, close). */
 uint64_t	 conn_written(const struct conn *);

@@ -7,9 +7,12 @@
 
 #include <sys/socket.h>
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -24,7 +27,12 @@
 #include "sockaddr.h"
 #include "ws_http_lex.h"
 
+#define HTTP_SERVER_PAUSE_MS	100	/* between accepts that fail */
+
 static struct MHD_Daemon	*http_server_daemon;
+/* accept() fails, logged once; quiet until it works.  Only libmicrohttpd's
+ * one thread, which calls both the logger and the accept policy, uses it. */
+static int			 http_server_failing;
 
 static enum MHD_Result
 http_server_reply(struct MHD_Connection *conn, unsigned int status,
@@ -224,6 +232,64 @@ http_server_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	    "not found: try /metrics, / or /api/stats\n");
 }
 
+/*
+ * What libmicrohttpd says about a failed accept(): out of descriptors, it
+ * retries at once and says so again, in a loop (about 10 MB of log a
+ * second).  Said once, then quiet until an accept works; and the retries
+ * are paused, as the WebSocket listeners pause theirs (listener.c).
+ */
+static int
+http_server_accept_failed(const char *fmt)
+{
+	static const char	*const prefixes[] = {
+		"Error accepting connection",
+		"Hit process or system resource limit",
+	};
+	size_t			 i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(fmt, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+http_server_log(void *cls, const char *fmt, va_list ap)
+{
+	static const struct timespec	 pause = {
+		0, HTTP_SERVER_PAUSE_MS * 1000000L
+	};
+	char				 msg[256];
+	size_t				 n;
+	int				 failed = http_server_accept_failed(fmt);
+
+	(void)cls;
+	if (!failed || !http_server_failing) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		if ((n = strlen(msg)) > 0 && msg[n - 1] == '\n')
+			msg[n - 1] = '\0';
+		log_warnx("metrics: %s%s", msg, failed ? "; pausing" : "");
+	}
+	if (failed) {
+		http_server_failing = 1;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Called on every accept that worked: the end of a failing spell. */
+static enum MHD_Result
+http_server_accepted(void *cls, const struct sockaddr *sa, socklen_t salen)
+{
+	(void)cls;
+	(void)sa;
+	(void)salen;
+	if (http_server_failing) {
+		log_info("metrics: accepting again");
+		http_server_failing = 0;
+	}
+	return MHD_YES;
+}
+
 /* Binding here rather than in libmicrohttpd gives errors their errno. */
 static int
 http_server_listen(const char *addr)
@@ -263,8 +329,10 @@ http_server_start(const char *addr)
 	 * FD_SETSIZE, and a daemon holding thousands of connections has
 	 * nothing lower left. */
 	http_server_daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, http_server_accepted, NULL,
 	    http_server_handler, NULL,
+	    /* First, or the options before it log to stderr. */
+	    MHD_OPTION_EXTERNAL_LOGGER, http_server_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
 	    MHD_OPTION_END);

@@ -11,7 +11,10 @@
  * every compressed copy is the same bytes too.  With context takeover each
  * copy is compressed as it is queued, by the connection's own stream,
  * into chunks of frames under the same watermark; where each chunk ends is
- * kept, to count the messages written.
+ * kept, to count the messages written.  Compressing is the one costly
+ * thing a worker does for a connection, so it is done PUSH_ZSTEP bytes a
+ * call, a large message over several: the other connections of the worker,
+ * and new handshakes, get their turn in between.
  */
 
 #include "config.h"
@@ -50,6 +53,14 @@
 /* Chunks of compressed frames in the output not yet counted as written:
  * more than the watermark lets be queued. */
 #define PUSH_MARKS	8
+/*
+ * Bytes of the message compressed per call, at most: about a millisecond
+ * of zlib's time here.  A call used to go on until the output was full:
+ * with 1 MB messages of generated text, which shrink to 3 KB, that was
+ * some 100 MB of input, and with 200 such connections a handshake on
+ * their worker waited 57 s on average.
+ */
+#define PUSH_ZSTEP	(256 * 1024)
 
 enum {
 	PUSH_OPT_MSG = SERVER_OPT_NEXT,
@@ -101,6 +112,8 @@ struct push_conn {
 	/* Context takeover: each copy compressed as it is queued. */
 	uint8_t			*zbuf;		/* one compressed copy */
 	size_t			 zcap;
+	size_t			 zin;		/* of the message, compressed */
+	size_t			 zlen;		/* into zbuf so far */
 	uint64_t		 queued;	/* data bytes queued */
 	uint64_t		 queued_msgs;
 	struct push_mark	 marks[PUSH_MARKS];
@@ -291,31 +304,54 @@ push_count_sent(struct conn *c, struct push_conn *pc)
 	}
 }
 
-/* Writes compressed copies into out[0..] until PUSH_BURST_MIN is passed;
- * returns the bytes written and the copies in *msgs, or 0 on failure. */
-static size_t
+/* Goes on compressing the copy in zbuf, *budget bytes at most; returns 1
+ * once it is whole, 0 if not yet, -1 on failure. */
+static int
+push_compress(struct ws_deflate *d, struct push_conn *pc, size_t *budget)
+{
+	const struct push	*p = pc->push;
+	size_t			 n = p->size - pc->zin;
+	long			 z;
+
+	if (n > *budget)
+		n = *budget;
+	z = ws_deflate_feed(d, p->payload + pc->zin, n, pc->zin + n ==
+	    p->size, pc->zbuf + pc->zlen, pc->zcap - pc->zlen);
+	if (z < 0)
+		return -1;
+	*budget -= n;
+	pc->zin += n;
+	pc->zlen += (size_t)z;
+	return pc->zin == p->size;
+}
+
+/* Writes compressed copies into out[0..] until PUSH_BURST_MIN is passed or
+ * the budget is spent; returns the bytes written and the copies in *msgs,
+ * or -1 on failure. */
+static ssize_t
 push_chunk(struct ws_deflate *d, struct push_conn *pc, uint8_t *out,
-    uint64_t *msgs)
+    uint64_t *msgs, size_t *budget)
 {
 	const struct push	*p = pc->push;
 	size_t			 off = 0, hlen;
-	long			 n;
+	int			 rc;
 
-	for (*msgs = 0; off < PUSH_BURST_MIN; (*msgs)++) {
-		n = ws_deflate_feed(d, p->payload, p->size, 1, pc->zbuf,
-		    pc->zcap);
-		if (n < 0)
-			return 0;
-		hlen = ws_frame_encode_hdr(out + off, 1, p->opcode, (size_t)n,
+	for (*msgs = 0; off < PUSH_BURST_MIN && *budget > 0; (*msgs)++) {
+		if ((rc = push_compress(d, pc, budget)) != 1)
+			return rc == 0 ? (ssize_t)off : -1;
+		hlen = ws_frame_encode_hdr(out + off, 1, p->opcode, pc->zlen,
 		    NULL);
 		out[off] |= WS_DEFLATE_HDR_RSV1;
-		memcpy(out + off + hlen, pc->zbuf, (size_t)n);
-		off += hlen + (size_t)n;
+		memcpy(out + off + hlen, pc->zbuf, pc->zlen);
+		off += hlen + pc->zlen;
+		pc->zin = pc->zlen = 0;
 	}
-	return off;
+	return (ssize_t)off;
 }
 
-/* Context takeover: chunks compressed as they are queued. */
+/* Context takeover: chunks compressed as they are queued, PUSH_ZSTEP bytes
+ * of the message a call; the next call is asked for if there is more to
+ * queue. */
 static void
 push_fill_compressed(struct conn *c, struct push_conn *pc)
 {
@@ -324,15 +360,28 @@ push_fill_compressed(struct conn *c, struct push_conn *pc)
 	struct evbuffer_iovec	 v;
 	struct push_mark	*m;
 	uint64_t		 msgs;
+	size_t			 budget = PUSH_ZSTEP;
+	ssize_t			 len;
 
 	while (evbuffer_get_length(out) < PUSH_HIGH &&
 	    pc->nmarks < PUSH_MARKS) {
+		if (budget == 0) {
+			conn_writable_later(c);
+			return;
+		}
 		/* Room for the last copy to start just under the minimum. */
 		if (d == NULL || evbuffer_reserve_space(out,
 		    (ssize_t)(PUSH_BURST_MIN + WS_FRAME_HDR_MAX + pc->zcap),
 		    &v, 1) != 1 ||
-		    (v.iov_len = push_chunk(d, pc, v.iov_base, &msgs)) == 0 ||
-		    evbuffer_commit_space(out, &v, 1) == -1) {
+		    (len = push_chunk(d, pc, v.iov_base, &msgs, &budget)) ==
+		    -1) {
+			conn_close(c, WS_CLOSE_INTERNAL);
+			return;
+		}
+		if (len == 0)
+			continue;
+		v.iov_len = (size_t)len;
+		if (evbuffer_commit_space(out, &v, 1) == -1) {
 			conn_close(c, WS_CLOSE_INTERNAL);
 			return;
 		}

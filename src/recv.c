@@ -140,6 +140,11 @@ recv_prepare_deflate(struct recv *r, const struct args *a, char *err,
 
 	if (offer == NULL && !a->present[RECV_OPT_DEFLATE])
 		return 0;
+	if (offer != NULL && a->present[RECV_OPT_DEFLATE]) {
+		snprintf(err, errlen, "--deflate and --deflate-offer exclude "
+		    "each other");
+		return -1;
+	}
 	if (ws_deflate_offer_parse(offer != NULL ? offer : RECV_DEFLATE_OFFER,
 	    &r->copts.deflate, &why) == -1) {
 		snprintf(err, errlen, "--deflate-offer '%s': %s", offer, why);

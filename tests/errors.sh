@@ -162,5 +162,11 @@ export m2
 wait_until 10 '[ "$(num_of a r messages_received)" -gt "$m2" ]' ||
 	fail "r stopped counting after the second daemon"
 
+# --deflate offers what --deflate-offer would name: not both, either order.
+bad "start: --deflate and --deflate-offer exclude each other" \
+	start recv "$url" --deflate --deflate-offer ''
+bad "start: --deflate and --deflate-offer exclude each other" \
+	start recv "$url" --deflate-offer server_no_context_takeover --deflate
+
 stop_daemon a
 note "pass"

@@ -304,12 +304,20 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 			*code = WS_CLOSE_BAD_DATA;
 			break;
 		}
-		if (ops->data != NULL && len > 0)
+		/* A callback may set fail: looked at only after one ran, so
+		 * a loop without callbacks pays nothing for it. */
+		if (ops->data != NULL && len > 0) {
 			ops->data(arg, op, pl, (size_t)len);
+			if ((*code = r->fail) != 0)
+				break;
+		}
 		messages++;
 		payload += len;
-		if (ops->message != NULL)
+		if (ops->message != NULL) {
 			ops->message(arg, op, len);
+			if ((*code = r->fail) != 0)
+				break;
+		}
 		off += flen;
 	}
 	r->messages += messages;

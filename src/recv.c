@@ -14,9 +14,12 @@
 #include <netdb.h>
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -32,8 +35,12 @@
 #include "ws_url.h"
 
 #define RECV_CONNECTIONS_MAX	100000
-#define RECV_BACKOFF_MIN_MS	100
+/* A retry waits a random time in [0, min(MAX, BASE * 2^n)] after the n-th
+ * failure in a row ("full jitter"): the connections of a job lost at once
+ * do not all come back at once. */
+#define RECV_BACKOFF_BASE_MS	100
 #define RECV_BACKOFF_MAX_MS	5000
+#define RECV_BACKOFF_DOUBLINGS	6	/* BASE * 2^6 is past MAX */
 #define RECV_STABLE_SEC		1	/* open this long: the backoff starts over */
 /* What --deflate offers, as browsers do: context takeover both ways. */
 #define RECV_DEFLATE_OFFER	"client_max_window_bits"
@@ -91,12 +98,14 @@ struct recv_slot {
 	struct loop		*loop;
 	struct conn		*conn;
 	struct event		*retry;
-	int			 backoff_ms;
+	int			 failures;	/* in a row, capped */
 	struct timeval		 opened;	/* zero: not open */
 	int			 connecting;	/* inside conn_connect() */
 };
 
 static __thread LIST_HEAD(, recv_slot) slots_here;
+/* The backoff's PRNG: one per worker, so no lock; zero until seeded. */
+static __thread uint64_t backoff_rng;
 
 static void	recv_slot_connect(struct recv_slot *);
 
@@ -287,9 +296,41 @@ recv_backoff_update(struct recv_slot *s)
 	if (s->opened.tv_sec != 0) {
 		event_base_gettimeofday_cached(loop_base(s->loop), &now);
 		if (now.tv_sec - s->opened.tv_sec >= RECV_STABLE_SEC)
-			s->backoff_ms = RECV_BACKOFF_MIN_MS;
+			s->failures = 0;
 		timerclear(&s->opened);
 	}
+}
+
+/* xorshift64*: quality enough to spread retries, seeded once per worker
+ * so that workers, and daemons, draw different delays. */
+static uint64_t
+recv_backoff_random(void)
+{
+	uint64_t	x = backoff_rng;
+
+	if (x == 0) {
+		if (getentropy(&x, sizeof(x)) == -1 || x == 0)
+			x = (uint64_t)time(NULL) ^ (uintptr_t)&backoff_rng ^
+			    ((uint64_t)getpid() << 32) ^ 1;
+	}
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	backoff_rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Milliseconds before the next attempt; counts this failure. */
+static long
+recv_backoff_ms(struct recv_slot *s)
+{
+	long	ceil_ms = (long)RECV_BACKOFF_BASE_MS << s->failures;
+
+	if (s->failures < RECV_BACKOFF_DOUBLINGS)
+		s->failures++;
+	if (ceil_ms > RECV_BACKOFF_MAX_MS)
+		ceil_ms = RECV_BACKOFF_MAX_MS;
+	return (long)(recv_backoff_random() % (uint64_t)(ceil_ms + 1));
 }
 
 static void
@@ -297,6 +338,7 @@ recv_closed(struct conn *c, int failed)
 {
 	struct recv_slot	*s = conn_priv(c);
 	struct timeval		 tv;
+	long			 ms;
 
 	(void)failed;
 	s->conn = NULL;
@@ -306,12 +348,10 @@ recv_closed(struct conn *c, int failed)
 		return;
 	}
 	recv_backoff_update(s);
-	tv.tv_sec = s->backoff_ms / 1000;
-	tv.tv_usec = (s->backoff_ms % 1000) * 1000;
+	ms = recv_backoff_ms(s);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(s->retry, &tv);
-	s->backoff_ms *= 2;
-	if (s->backoff_ms > RECV_BACKOFF_MAX_MS)
-		s->backoff_ms = RECV_BACKOFF_MAX_MS;
 }
 
 static const struct conn_ops recv_conn_ops = {
@@ -378,7 +418,6 @@ recv_start(struct job *j, char *err, size_t errlen)
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			fatal("%s: calloc", __func__);
 		s->job = j;
-		s->backoff_ms = RECV_BACKOFF_MIN_MS;
 		job_ref(j);
 		if (loop_post(job_next_worker(j), recv_slot_start_task,
 		    s) == -1)

@@ -27,6 +27,9 @@ log_set_level(int level)
 }
 
 /* One fprintf per message, so lines from several threads never interleave. */
+static void	log_vemit(const char *, const char *, va_list, int)
+		    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vemit(const char *level, const char *fmt, va_list ap, int err)
 {

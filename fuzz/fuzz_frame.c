@@ -167,7 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ws_reader	 r;
 	uint8_t			 mask[4], *payload;
 	const uint8_t		*m;
-	size_t			 len, split, i;
+	size_t			 len, hi, lo, split, i;
 	int			 flags, opcode, code;
 
 	flags = fuzz_byte(&in);
@@ -175,9 +175,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof(mask); i++)
 		mask[i] = fuzz_byte(&in);
 	m = flags & FRAME_MASKED ? mask : NULL;
-	/* 100 to 66655 bytes: each of the three length forms. */
-	len = FRAME_LONG_MIN + (size_t)fuzz_byte(&in) * 260;
-	len += fuzz_byte(&in);
+	/* 100 to 1123 bytes (7- and 16-bit lengths), or past 65535 (64-bit)
+	 * when the first byte is 255, which keeps most runs quick. */
+	hi = fuzz_byte(&in);
+	lo = fuzz_byte(&in);
+	len = hi == 0xff ? 0x10000 + lo : FRAME_LONG_MIN + hi * 4 + lo % 4;
 	split = fuzz_byte(&in);
 	payload = frame_payload(&in, flags, len, &len);
 	if (WS_OP_IS_CONTROL(opcode) && len > WS_CONTROL_MAX)

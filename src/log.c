@@ -26,6 +26,10 @@ log_set_level(int level)
 	log_level = level;
 }
 
+/* The formats are checked where log_warn() and the others are called. */
+static void	log_vemit(const char *, const char *, va_list, int)
+		    __attribute__((format(printf, 2, 0)));
+
 /* One fprintf per message, so lines from several threads never interleave. */
 static void
 log_vemit(const char *level, const char *fmt, va_list ap, int err)

@@ -67,7 +67,9 @@ cmd_usage(const struct cmd_entry *e, char *out, size_t cap)
 		out[len - 1] = '\0';
 }
 
-const struct args_template *
+/* The template of e's kind named word; or NULL with a message naming the
+ * valid kinds in err. */
+static const struct args_template *
 cmd_kind_find(const struct cmd_entry *e, const char *word, char *err,
     size_t errlen)
 {

@@ -78,10 +78,6 @@ const struct cmd_entry *cmd_entry_at(size_t i);
 const struct cmd_entry *cmd_entry_find(const char *name);
 /* The usage of e, with its name: "stats [-j] [NAME]". */
 void	cmd_usage(const struct cmd_entry *e, char *out, size_t cap);
-/* The template of e's kind named word; or NULL with a message naming the
- * valid kinds in err. */
-const struct args_template *cmd_kind_find(const struct cmd_entry *e,
-	    const char *word, char *err, size_t errlen);
 /*
  * Parses a command's words (argv[0] is its name, e's) as cmd_exec() does
  * before running it, so that whoever reads a command line (reload, for

@@ -62,7 +62,8 @@ ws_lex_trim(const char **p, size_t *n)
 		(*n)--;
 }
 
-void
+/* Skips optional whitespace. */
+static void
 ws_lex_ows(struct ws_lex *l)
 {
 	while (l->p < l->end && lex_is_ows(*l->p))

@@ -25,8 +25,6 @@ int	ws_lex_ieq(const char *t, size_t n, const char *s);
 /* Takes optional whitespace (SP and HTAB) off both ends of *p[0..*n). */
 void	ws_lex_trim(const char **p, size_t *n);
 
-/* Skips optional whitespace. */
-void	ws_lex_ows(struct ws_lex *);
 /* After optional whitespace, takes c if it comes next.  Returns 1 or 0. */
 int	ws_lex_take(struct ws_lex *, int c);
 /* After optional whitespace, a token in *t, *n.  Returns 0, or -1 when

@@ -1007,20 +1007,20 @@ END_TEST
  * the general one: the first message's data callback, or its message
  * callback, fails the stream, whole or however it is cut.
  */
-static struct ws_reader	*failing;
+static struct ws_reader	failing;	/* the reader the callbacks fail */
 
 static void
 fail_data(void *arg, int opcode, const uint8_t *p, size_t n)
 {
 	on_data(arg, opcode, p, n);
-	failing->fail = WS_CLOSE_BAD_DATA;
+	failing.fail = WS_CLOSE_BAD_DATA;
 }
 
 static void
 fail_message(void *arg, int opcode, uint64_t len)
 {
 	on_message(arg, opcode, len);
-	failing->fail = WS_CLOSE_BAD_DATA;
+	failing.fail = WS_CLOSE_BAD_DATA;
 }
 
 START_TEST(test_callback_fail)
@@ -1030,30 +1030,28 @@ START_TEST(test_callback_fail)
 		{ .data = on_data, .message = fail_message },
 	};
 	enum ws_role		role = _i ? WS_ROLE_SERVER : WS_ROLE_CLIENT;
-	struct ws_reader	r;
 	size_t			k, o, step, n, messages;
 	int			code;
 
 	s_reset();
 	for (k = 0; k < 3; k++)
 		s_text(role, 1, WS_OP_TEXT, "yo");
-	failing = &r;
 	/* Whole (the fast path), byte by byte (the general one), between. */
 	for (o = 0; o < 2; o++)
 	for (step = st.len; step > 0; step = step > 1 ? step / 3 : 0) {
 		memcpy(work, st.buf, st.len);
 		rec_reset(&rec_a);
-		ws_reader_init(&r, role, 0);
+		ws_reader_init(&failing, role, 0);
 		for (code = 0, k = 0; code == 0 && k < st.len; k += n) {
 			n = st.len - k < step ? st.len - k : step;
-			code = ws_reader_feed(&r, work + k, n, &ops[o],
+			code = ws_reader_feed(&failing, work + k, n, &ops[o],
 			    &rec_a);
 		}
 		ck_assert_int_eq(code, WS_CLOSE_BAD_DATA);
 		for (messages = 0, k = 0; k < rec_a.nev; k++)
 			messages += rec_a.ev[k].kind == EV_MESSAGE;
 		ck_assert_uint_eq(messages, o);
-		ck_assert_uint_eq(r.messages, o);
+		ck_assert_uint_eq(failing.messages, o);
 	}
 }
 END_TEST

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hdr.h"
 #include "histogram.h"
 #include "slot_add.h"
 
@@ -61,7 +62,12 @@
 	    "counter", NULL, "WebSocket connections that completed the "\
 	    "opening handshake.")					\
 	X(connections, "wsbench_connections", "gauge", NULL,		\
-	    "WebSocket connections open.")
+	    "WebSocket connections open.")				\
+	X(messages_unstamped, "wsbench_messages_unstamped_total",	\
+	    "counter", NULL, "Messages received without a stamp by a job "\
+	    "that times what it receives.")				\
+	X(sends_late, "wsbench_sends_late_total", "counter", NULL,	\
+	    "Messages sent more than one interval after they were due.")
 
 enum counter {
 #define COUNTER_ENUM(n, m, t, r, h)	CTR_##n,
@@ -97,6 +103,7 @@ struct counter_slot {
 	_Atomic uint64_t	v[CTR_COUNT];
 	_Atomic uint64_t	closes[CLOSE_COUNT];	/* by close_class */
 	struct histogram	handshake;		/* opening handshakes */
+	struct hdr		latency;		/* of timed messages */
 } __attribute__((aligned(64)));
 
 /* A job's counters added up over its slots. */

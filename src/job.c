@@ -93,7 +93,7 @@ static struct job *
 job_alloc(const struct job_kind *kind, int check)
 {
 	struct job	*j;
-	size_t		 n = check ? 0 : (size_t)loop_nworkers();
+	size_t		 n = check ? 0 : (size_t)loop_nworkers(), i;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
@@ -109,6 +109,8 @@ job_alloc(const struct job_kind *kind, int check)
 			return NULL;
 		}
 		memset(j->slots, 0, n * sizeof(struct counter_slot));
+		for (i = 0; i < n; i++)
+			hdr_init(&j->slots[i].latency);
 	}
 	return j;
 }
@@ -119,6 +121,8 @@ job_free(struct job *j)
 	j->kind->free(j);
 	pthread_mutex_destroy(&j->notes.mu);
 	free(j->config_line);
+	free(j->latency_base);
+	free(j->latency_prev);
 	free(j->slots);
 	free(j);
 }
@@ -295,6 +299,60 @@ job_total(const struct job *j, enum counter c)
 }
 
 void
+job_latency(const struct job *j, struct hdr_sum *life,
+    struct hdr_sum *window)
+{
+	struct hdr_sum	*s = life != NULL ? life : window;
+	int		 i;
+
+	hdr_sum_init(s);
+	for (i = 0; i < loop_nworkers(); i++)
+		hdr_sum_add(s, &j->slots[i].latency);
+	if (window == NULL)
+		return;
+	if (window != s)
+		memcpy(window, s, sizeof(*window));
+	if (j->latency_base != NULL)
+		hdr_sum_since(window, j->latency_base);
+}
+
+int
+job_latency_reset(struct job *j)
+{
+	struct hdr_sum	*base;
+
+	if ((base = malloc(sizeof(*base))) == NULL)
+		return -1;
+	job_latency(j, base, NULL);
+	job_list_lock();
+	free(j->latency_base);
+	j->latency_base = base;
+	job_list_unlock();
+	return 0;
+}
+
+/* The median and 99th percentile of the second since the last sample. */
+static void
+job_sample_latency(struct job *j)
+{
+	struct hdr_sum	*now, *second;
+
+	if (j->timing == NULL || (now = malloc(sizeof(*now))) == NULL)
+		return;
+	job_latency(j, now, NULL);
+	if (j->latency_prev != NULL &&
+	    (second = malloc(sizeof(*second))) != NULL) {
+		memcpy(second, now, sizeof(*second));
+		hdr_sum_since(second, j->latency_prev);
+		j->latency_p50_1s = hdr_quantile(second, 0.5);
+		j->latency_p99_1s = hdr_quantile(second, 0.99);
+		free(second);
+	}
+	free(j->latency_prev);
+	j->latency_prev = now;
+}
+
+void
 job_sample_all(double elapsed)
 {
 	struct job	*j;
@@ -310,6 +368,7 @@ job_sample_all(double elapsed)
 			    elapsed + 0.5);
 			j->last[c] = now;
 		}
+		job_sample_latency(j);
 	}
 	job_list_unlock();
 }

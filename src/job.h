@@ -99,6 +99,16 @@ struct job {
 						   written under the list lock */
 	unsigned int		 next_worker;	/* round robin */
 	uint64_t		 max_message;	/* largest message accepted */
+	/* What the slots' latency histograms hold, set by prepare: NULL (the
+	 * job times nothing), "rtt" or "oneway". */
+	const char		*timing;
+	/* The latency window's start (NULL: the job's start), the sum a
+	 * second ago, and the median and 99th percentile of the second
+	 * between, in ns (0: none): the main loop writes them under the
+	 * list lock. */
+	struct hdr_sum		*latency_base;
+	struct hdr_sum		*latency_prev;
+	uint64_t		 latency_p50_1s, latency_p99_1s;
 	struct job_notes	 notes;
 	char			*config_line;	/* the config's start line */
 	void			*priv;
@@ -140,7 +150,15 @@ struct loop	*job_next_worker(struct job *);
 struct counter_slot *job_slot(struct job *, struct loop *);
 /* Sums a counter over all workers. */
 uint64_t	 job_total(const struct job *, enum counter);
-/* Samples totals and computes per-second rates; main loop, once a second. */
+/* The latency histograms of a timed job summed over its workers: over
+ * its life, and over the window since job_latency_reset() (or its start);
+ * either may be NULL.  The caller holds the list, as for report_job(). */
+void		 job_latency(const struct job *, struct hdr_sum *life,
+		    struct hdr_sum *window);
+/* Starts a new window; main loop.  Returns -1 when out of memory. */
+int		 job_latency_reset(struct job *);
+/* Samples totals and computes per-second rates, and the last second's
+ * latency percentiles; main loop, once a second. */
 void		 job_sample_all(double elapsed);
 /* "running", or "stopping" once job_stop() ran; any thread. */
 const char	*job_state_name(const struct job *);

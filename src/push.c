@@ -34,10 +34,10 @@
 #include "job.h"
 #include "log.h"
 #include "loop.h"
+#include "message.h"
 #include "server.h"
 #include "ws_deflate.h"
 #include "ws_frame.h"
-#include "ws_utf8.h"
 
 #define PUSH_BURST_MIN	(64 * 1024)	/* bytes of frames per reference */
 #define PUSH_HIGH	(256 * 1024)	/* output kept at most this full */
@@ -62,21 +62,12 @@
  */
 #define PUSH_ZSTEP	(256 * 1024)
 
-enum {
-	PUSH_OPT_MSG = SERVER_OPT_NEXT,
-	PUSH_OPT_SIZE,
-	PUSH_OPT_BINARY
-};
+#define PUSH_OPT_MESSAGE	SERVER_OPT_NEXT	/* MESSAGE_OPTS from here */
 
 static const struct args_opt push_opts[] = {
 	JOB_OPTS,
 	SERVER_OPTS,
-	[PUSH_OPT_MSG] = ARGS_VALUE("--msg", "TEXT",
-	    "the message to send (default \"yo\")"),
-	[PUSH_OPT_SIZE] = ARGS_NUMBER("--size", "N", 0, JOB_MAX_MESSAGE_DEFAULT,
-	    "send N bytes of generated text instead of --msg"),
-	[PUSH_OPT_BINARY] = ARGS_FLAG("--binary",
-	    "send binary messages, not text"),
+	MESSAGE_OPTS(PUSH_OPT_MESSAGE),
 	ARGS_END
 };
 
@@ -135,18 +126,6 @@ push_burst_cleanup(const void *data, size_t len, void *arg)
 	push_burst_unref(arg);
 }
 
-/* Fills generated text: printable, so valid UTF-8 for text frames. */
-static void
-push_fill_text(uint8_t *p, size_t n)
-{
-	static const char	alphabet[] =
-	    "abcdefghijklmnopqrstuvwxyz0123456789";
-	size_t			i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)alphabet[i % (sizeof(alphabet) - 1)];
-}
-
 /* Frames of payload[0..size), RSV1 set when it is the compressed form of
  * a message of payload_len bytes. */
 static struct push_burst *
@@ -203,43 +182,18 @@ push_zburst_new(const struct push *p)
 static int
 push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 {
-	const char	*msg = a->value[PUSH_OPT_MSG];
-	uint8_t		*text = NULL;
-	unsigned long	 size;
-	int		 opcode;
+	struct message	m;
 
-	opcode = a->present[PUSH_OPT_BINARY] ? WS_OP_BINARY : WS_OP_TEXT;
-	if (msg != NULL && a->present[PUSH_OPT_SIZE]) {
-		snprintf(err, errlen, "--msg and --size exclude each other");
+	if (message_prepare(&m, a, PUSH_OPT_MESSAGE, 0, err, errlen) == -1)
 		return -1;
-	}
-	if (a->present[PUSH_OPT_SIZE]) {
-		if (args_uint(a, PUSH_OPT_SIZE, 0, &size, err, errlen) == -1)
-			return -1;
-	} else {
-		if (msg == NULL)
-			msg = "yo";
-		size = strlen(msg);
-		if (opcode == WS_OP_TEXT &&
-		    !ws_utf8_valid((const uint8_t *)msg, size)) {
-			snprintf(err, errlen, "--msg is not valid UTF-8 "
-			    "(use --binary)");
-			return -1;
-		}
-	}
-	p->opcode = opcode;
-	p->size = size;
-	/* One byte at least: malloc(0) may give NULL. */
-	if (msg == NULL && (text = malloc(size + 1)) != NULL)
-		push_fill_text(text, size);
-	if (msg != NULL || text != NULL)
-		p->burst = push_burst_new(msg != NULL ? (const uint8_t *)msg :
-		    text, size, opcode, 0, size);
-	free(text);
+	p->opcode = m.opcode;
+	p->size = m.size;
+	p->burst = push_burst_new(m.payload, m.size, m.opcode, 0, m.size);
+	message_free(&m);
 	if (p->burst == NULL)
 		goto nomem;
 	/* The message, where the burst's first frame holds it. */
-	p->payload = p->burst->data + p->burst->frame_len - size;
+	p->payload = p->burst->data + p->burst->frame_len - p->size;
 	if (p->srv.deflate && (p->zburst = push_zburst_new(p)) == NULL)
 		goto nomem;
 	return 0;

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "counters.h"
 #include "job.h"
 #include "loop.h"
@@ -37,6 +39,30 @@ report_ratios(const struct report_output *o, void *arg,
 	    t->v[CTR_bytes_sent]);
 }
 
+/* Sums are 31 KiB each: on the heap, not on a thread's stack. */
+static void
+report_latency(const struct report_output *o, void *arg,
+    const struct report_job *rj)
+{
+	struct job		*j = rj->job;
+	struct report_latency	 l;
+	struct hdr_sum		*life, *window;
+
+	life = malloc(sizeof(*life));
+	window = malloc(sizeof(*window));
+	if (life != NULL && window != NULL) {
+		job_latency(j, life, window);
+		l.type = j->timing;
+		l.life = life;
+		l.window = window;
+		l.p50_1s = j->latency_p50_1s;
+		l.p99_1s = j->latency_p99_1s;
+		o->latency(arg, rj, &l);
+	}
+	free(life);
+	free(window);
+}
+
 void
 report_job(const struct report_output *o, void *arg, struct job *j)
 {
@@ -58,6 +84,8 @@ report_job(const struct report_output *o, void *arg, struct job *j)
 		report_ratios(o, arg, &rj.t);
 	if (o->handshakes != NULL)
 		o->handshakes(arg, &rj, &rj.t.handshake);
+	if (o->latency != NULL && j->timing != NULL)
+		report_latency(o, arg, &rj);
 	if (o->closes != NULL)
 		o->closes(arg, &rj, rj.t.closes);
 	if (o->notes != NULL) {

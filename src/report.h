@@ -31,6 +31,22 @@ struct report_hs {
 	uint64_t	count, mean, p50, p99;
 };
 
+/* The percentiles every view of a latency shows, as fractions and as
+ * their names. */
+#define REPORT_PERCENTILES(X)						\
+	X(0.5, "p50") X(0.9, "p90") X(0.99, "p99") X(0.999, "p99.9")	\
+	X(0.9999, "p99.99")
+
+/* What a timed job (j->timing set) measured: its latency over its life,
+ * over the window since the last reset (`latency --reset`), and over the
+ * last second. */
+struct report_latency {
+	const char		*type;		/* "rtt" or "oneway" */
+	const struct hdr_sum	*life;
+	const struct hdr_sum	*window;
+	uint64_t		 p50_1s, p99_1s;	/* ns; 0: none */
+};
+
 /* Called in this order; a backend leaves NULL what its format does not
  * hold (all but head and counter may be NULL). */
 struct report_output {
@@ -50,6 +66,10 @@ struct report_output {
 	/* The histogram of the opening handshakes. */
 	void	(*handshakes)(void *, const struct report_job *,
 		    const struct histogram_sum *);
+	/* The latency of a job that times messages; not called for others,
+	 * nor when memory for the sums runs out. */
+	void	(*latency)(void *, const struct report_job *,
+		    const struct report_latency *);
 	/* The close frames peers sent, by close_class, zeros included. */
 	void	(*closes)(void *, const struct report_job *,
 		    const uint64_t closes[CLOSE_COUNT]);

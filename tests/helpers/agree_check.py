@@ -37,7 +37,8 @@ COUNTERS = ["messages_received", "messages_sent", "bytes_received",
             "bytes_sent", "payload_bytes_received", "payload_bytes_sent",
             "connection_errors"] + \
     ["errors_" + r for r in REASONS] + ["reconnects", "connections_opened",
-                                        "connections"]
+                                        "connections", "messages_unstamped",
+                                        "sends_late"]
 GAUGES = {"connections"}
 RATES = [c for c in COUNTERS if c not in GAUGES and
          not c.startswith("errors_")]

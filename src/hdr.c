@@ -156,3 +156,40 @@ hdr_count_le(const struct hdr_sum *s, uint64_t ns)
 		n += s->count[i];
 	return n;
 }
+
+/* The next level after level, in percent. */
+static double
+hdr_next_level(double level, int ticks_per_half)
+{
+	double	ticks = 2.0 * ticks_per_half, x = 100 / (100 - level);
+
+	/* ticks_per_half * 2^(floor(log2(x)) + 1), without libm. */
+	for (; x >= 2; x /= 2)
+		ticks *= 2;
+	return level + 100 / ticks;
+}
+
+void
+hdr_percentiles(const struct hdr_sum *s, int ticks_per_half,
+    void (*line)(void *, uint64_t, double, uint64_t), void *arg)
+{
+	uint64_t	below = 0, v;
+	double		level = 0;
+	size_t		i;
+
+	if (s->total == 0)
+		return;
+	for (i = 0; i < HDR_BUCKETS && below < s->total; i++) {
+		if (s->count[i] == 0)
+			continue;
+		below += s->count[i];
+		v = hdr_highest(i) > s->max_ns ? s->max_ns : hdr_highest(i);
+		while (level <= 100.0 * (double)below / (double)s->total) {
+			line(arg, v, level / 100, below);
+			if (below == s->total)
+				break;
+			level = hdr_next_level(level, ticks_per_half);
+		}
+	}
+	line(arg, s->max_ns, 1, s->total);
+}

@@ -69,4 +69,16 @@ uint64_t	hdr_mean(const struct hdr_sum *);
  * is at most ns): a Prometheus bucket's count. */
 uint64_t	hdr_count_le(const struct hdr_sum *, uint64_t ns);
 
+/*
+ * Walks the distribution as HdrHistogram's percentile iterator does, for
+ * its percentile-distribution output: a line at percentile 0, then ever
+ * closer steps toward 100 (ticks_per_half steps each time the distance
+ * to 100% halves), each giving the value reached (ns), the percentile
+ * level (0 to 1) and the recordings at or below the value; and a last
+ * line at 1.  Nothing when empty.
+ */
+void		hdr_percentiles(const struct hdr_sum *, int ticks_per_half,
+		    void (*line)(void *, uint64_t ns, double level,
+		    uint64_t count), void *arg);
+
 #endif

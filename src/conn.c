@@ -2,8 +2,10 @@
 
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -69,6 +71,7 @@ struct conn {
 	uint64_t		 written;
 	uint64_t		 control_queued;
 	uint64_t		 started_us;	/* connect begun or socket taken */
+	uint64_t		 unsent;	/* at the close timer's start */
 	int			 deflate_allowed; /* server: may agree to it */
 	struct conn_deflate	*z;		/* permessage-deflate agreed */
 };
@@ -133,6 +136,32 @@ conn_timer_set(struct conn *c, int seconds)
 	struct timeval	tv = { seconds, 0 };
 
 	evtimer_add(c->timer, &tv);
+}
+
+/* Bytes of ours the peer has not taken yet: our output, and what the
+ * kernel holds unacknowledged. */
+static uint64_t
+conn_unsent(struct conn *c)
+{
+	int	outq = 0;
+
+	if (ioctl(bufferevent_getfd(c->bev), SIOCOUTQ, &outq) == -1)
+		outq = 0;
+	return evbuffer_get_length(bufferevent_get_output(c->bev)) +
+	    (uint64_t)outq;
+}
+
+/*
+ * Waits CONN_CLOSE_TIMEOUT for a close to finish.  A peer still taking
+ * what was sent before the close (a push job's hundreds of thousands of
+ * small messages queued to a slow reader) makes progress: it gets another
+ * CONN_CLOSE_TIMEOUT, so a close is given up only on a peer that stalls.
+ */
+static void
+conn_close_timer_set(struct conn *c)
+{
+	c->unsent = conn_unsent(c);
+	conn_timer_set(c, CONN_CLOSE_TIMEOUT);
 }
 
 /* With TLS, a peer that drops TCP without a close_notify is lost, not
@@ -317,7 +346,7 @@ conn_free_when_flushed(struct conn *c)
 		conn_free(c);
 		return;
 	}
-	conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+	conn_close_timer_set(c);
 }
 
 void
@@ -331,7 +360,7 @@ conn_close(struct conn *c, int code)
 	c->state = CONN_CLOSING;
 	conn_send_close(c, code);
 	/* Wait for the peer's close; the timer ends the wait. */
-	conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+	conn_close_timer_set(c);
 }
 
 void
@@ -546,7 +575,7 @@ conn_after_frames(struct conn *c, int code)
 		if (c->role == WS_ROLE_SERVER)
 			conn_free_when_flushed(c);
 		else
-			conn_timer_set(c, CONN_CLOSE_TIMEOUT);
+			conn_close_timer_set(c);
 	} else
 		conn_pace_input(c);
 }
@@ -797,6 +826,11 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (c->state == CONN_CLOSING && c->unsent > 0 &&
+	    conn_unsent(c) < c->unsent) {
+		conn_close_timer_set(c);
+		return;
+	}
 	if (c->state != CONN_CLOSING)
 		conn_error(c, CTR_errors_timeout, "%s timed out after %d s",
 		    c->state == CONN_CONNECTING ? "connect" : "handshake",

@@ -85,8 +85,15 @@ struct send_conn {
 };
 
 static __thread uint8_t	send_keys[SEND_KEYS][4];
-static __thread unsigned int send_phase;	/* the next connection's */
 static __thread size_t	send_keys_left;
+static __thread unsigned int send_phase;	/* the next connection's */
+
+/* NULL before open, or when open ran out of memory. */
+static struct send_conn *
+send_conn_of(struct conn *c)
+{
+	return ((struct client_slot *)conn_priv(c))->state;
+}
 
 static uint64_t
 send_clock(clockid_t id)
@@ -244,13 +251,13 @@ send_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (conn_is_open(c))
-		send_pace(c, ((struct client_slot *)conn_priv(c))->state);
+		send_pace(c, send_conn_of(c));
 }
 
 static void
 send_writable(struct conn *c)
 {
-	struct send_conn	*sc = ((struct client_slot *)conn_priv(c))->state;
+	struct send_conn	*sc = send_conn_of(c);
 
 	if (sc == NULL || !conn_is_open(c))
 		return;

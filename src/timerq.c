@@ -109,12 +109,15 @@ timerq_cb(evutil_socket_t fd, short what, void *arg)
 	    errno != EAGAIN)
 		log_debug("%s: read: %s", __func__, strerror(errno));
 	q->armed = 0;
-	/* An entry fn adds again is due later than now. */
+	/* Held, in case an fn lets go of the last user.  An entry fn adds
+	 * again is due later than now. */
+	q->users++;
 	while (q->n > 0 && (e = q->heap[0])->at <= now) {
 		timerq_del(e);
 		e->fn(e);
 	}
 	timerq_arm(q);
+	timerq_detach();
 }
 
 int

@@ -331,20 +331,23 @@ send_closed(struct conn *c, int failed)
 	client_conn_closed(c, failed);
 }
 
-/* The round trip of an echo of our own stamp, from its due time. */
+/*
+ * The round trip of an echo of our own stamp, from its due time: now on
+ * CLOCK_MONOTONIC, moved by the job's offset onto the stamp's clock, so
+ * a stamp from elsewhere cannot wrap the subtraction.
+ */
 static void
 send_message(struct conn *c, int opcode, uint64_t len)
 {
 	struct client_slot	*s = conn_priv(c);
 	const struct send	*snd = s->job->priv;
-	uint64_t		 ns, due, now;
+	uint64_t		 due, now;
 
 	(void)opcode;
 	(void)len;
-	if (client_conn_stamp(c, &ns) == -1)
+	if (client_conn_stamp(c, &due) == -1)
 		return;
-	now = timerq_now();
-	due = ns - snd->offset;
+	now = timerq_now() + snd->offset;
 	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
 }
 

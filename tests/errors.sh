@@ -69,7 +69,7 @@ bad "stats: unknown option --foo .*" stats --foo
 bad "start: .*--port.*value.*" start push --port
 bad "start: --port: .*65536.*" start push --port 65536
 bad "start: --connections: .*0.*" start recv "$url" --connections 0
-bad "start: unknown job kind 'pull' \(valid: push recv echo\)" start pull
+bad "start: unknown job kind 'pull' \(valid: push recv echo send\)" start pull
 # Unknown commands, with the valid ones listed.
 bad "unknown command 'bogus' \(valid: $valid_cmds\)" bogus
 bad "unknown command 'START' \(valid: $valid_cmds\)" START push

@@ -5,7 +5,7 @@
  *
  *	floor echo --port PORT [--bind ADDR]
  *	floor rtt --port PORT [--host ADDR] [--connections N] [--rate R]
- *	    [--size N] [--warmup SECONDS] [--duration SECONDS]
+ *	    [--size N] [--warmup SECONDS] [--duration SECONDS] [--handshake]
  *
  * "floor echo" is a server that writes back whatever each client sends
  * it.  "floor rtt" is a client whose connections each send messages of
@@ -24,7 +24,12 @@
  *
  * and exits.  An echo that is not the stamp sent makes it exit 1.
  *
- * No WebSocket framing: a message is --size bytes of the TCP stream.  Both
+ * No WebSocket framing: a message is --size bytes of the TCP stream.  With
+ * --handshake the client speaks WebSocket instead, so that it can time a
+ * wsbenchd echo job: the opening handshake (the response's status checked,
+ * not its accept key), then each message a binary frame masked with the
+ * key 0 (so the payload goes as it is) and each echo an unmasked frame of
+ * the same payload, its header skipped.  Both
  * sides do the least they can: one thread, level-triggered epoll,
  * TCP_NODELAY, one buffer per connection, a timerfd per timed connection
  * so that a message goes out at its due time to the microsecond.  What
@@ -84,6 +89,7 @@ struct options {
 	long long	 size;
 	long long	 warmup_ns;
 	long long	 duration_ns;	/* 0: until a signal */
+	int		 handshake;
 };
 
 /* An echo server's connection: what it read and has not written back. */
@@ -113,6 +119,10 @@ struct client {
 	const struct options *o;
 	int		 ep;
 	size_t		 outcap;	/* bytes of out: whole messages */
+	size_t		 txhead;	/* frame header before each message */
+	size_t		 rxhead;	/* and before each echo */
+	size_t		 txlen;		/* txhead + size */
+	size_t		 rxlen;		/* rxhead + size */
 	long long	 offset;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	int		 recording;
 	uint64_t	 messages;
@@ -140,7 +150,7 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	/* Which mode each option belongs to, indexed as in longopts. */
 	static const int modes[] = {
-		ECHO | RTT, ECHO, RTT, RTT, RTT, RTT, RTT, RTT
+		ECHO | RTT, ECHO, RTT, RTT, RTT, RTT, RTT, RTT, RTT
 	};
 	static const struct option longopts[] = {
 		{ "port",	 required_argument, NULL, 0 },
@@ -151,6 +161,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "size",	 required_argument, NULL, 0 },
 		{ "warmup",	 required_argument, NULL, 0 },
 		{ "duration",	 required_argument, NULL, 0 },
+		{ "handshake",	 no_argument,	    NULL, 0 },
 		{ NULL,		 0,		    NULL, 0 }
 	};
 	int	 ch, i;
@@ -196,6 +207,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 7:
 			o->duration_ns = net_seconds("--duration", optarg);
+			break;
+		case 8:
+			o->handshake = 1;
 			break;
 		}
 	}
@@ -354,6 +368,75 @@ tconn_watch(struct client *cl, struct tconn *c, int writing)
 	c->writing = writing;
 }
 
+/*
+ * The header lengths of a message of size bytes: a client's frame (with
+ * its 4-byte mask key) and a server's, or none without --handshake.
+ */
+static void
+frame_sizes(struct client *cl)
+{
+	size_t	 size = cl->o->size, ext = size < 126 ? 0 : size < 65536 ?
+		    2 : 8;
+
+	cl->txhead = cl->o->handshake ? 2 + ext + 4 : 0;
+	cl->rxhead = cl->o->handshake ? 2 + ext : 0;
+	cl->txlen = cl->txhead + size;
+	cl->rxlen = cl->rxhead + size;
+}
+
+/* One message as it goes out but for its stamp: header, then padding. */
+static void
+lay_out(const struct client *cl, uint8_t *m)
+{
+	size_t	 size = cl->o->size, i;
+
+	if (cl->o->handshake) {
+		/* FIN and binary; masked, with the key 0 at the end. */
+		memset(m, 0, cl->txhead);
+		m[0] = 0x82;
+		if (size < 126)
+			m[1] = 0x80 | size;
+		else if (size < 65536) {
+			m[1] = 0x80 | 126;
+			m[2] = size >> 8;
+			m[3] = size & 0xff;
+		} else {
+			m[1] = 0x80 | 127;
+			for (i = 0; i < 8; i++)
+				m[2 + i] = (uint64_t)size >> (56 - 8 * i);
+		}
+	}
+	for (i = STAMP_LEN; i < size; i++)
+		m[cl->txhead + i] = 'a' + i % 26;
+}
+
+/* The opening handshake, on the blocking socket; exits on a refusal. */
+static void
+handshake(const struct options *o, struct tconn *c)
+{
+	char		 head[4096];
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 r;
+
+	r = snprintf(head, sizeof(head), "GET / HTTP/1.1\r\nHost: %s:%s\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+	    "Sec-WebSocket-Version: 13\r\n\r\n", o->host, o->port);
+	if (send(c->fd, head, r, MSG_NOSIGNAL) != r)
+		err(1, "connection %d: sending the upgrade request", c->id);
+	/* The server sends nothing after its head before we send. */
+	while (memmem(head, len, "\r\n\r\n", 4) == NULL) {
+		if (len == sizeof(head) ||
+		    (n = recv(c->fd, head + len, sizeof(head) - len, 0)) <= 0)
+			errx(1, "connection %d: no upgrade response", c->id);
+		len += n;
+	}
+	if (len < 12 || memcmp(head, "HTTP/1.1 101", 12) != 0)
+		errx(1, "connection %d: no upgrade: %.*s", c->id,
+		    (int)((char *)memchr(head, '\r', len) - head), head);
+}
+
 static void
 tconn_open(struct client *cl, const struct addrinfo *ai, struct tconn *c)
 {
@@ -366,14 +449,17 @@ tconn_open(struct client *cl, const struct addrinfo *ai, struct tconn *c)
 	/* A blocking connect: loopback answers at once. */
 	if (connect(c->fd, ai->ai_addr, ai->ai_addrlen) == -1)
 		err(1, "connection %d: connect", c->id);
+	set_nodelay(c->fd);
+	if (cl->o->handshake)
+		handshake(cl->o, c);
 	if (fcntl(c->fd, F_SETFL, O_NONBLOCK) == -1)
 		err(1, "fcntl");
-	set_nodelay(c->fd);
 	if ((c->out = malloc(cl->outcap)) == NULL)
 		err(1, NULL);
-	/* The padding after each stamp, laid out once. */
-	for (i = 0; i < cl->outcap; i++)
-		c->out[i] = 'a' + i % cl->o->size % 26;
+	/* Each message's header and the padding after its stamp, laid out
+	 * once. */
+	for (i = 0; i < cl->outcap; i += cl->txlen)
+		lay_out(cl, c->out + i);
 	c->timer = -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
@@ -425,7 +511,7 @@ tconn_start(struct client *cl, struct tconn *c, long long t0)
 static void
 tconn_fill(struct client *cl, struct tconn *c, long long now)
 {
-	size_t		 size = cl->o->size;
+	size_t		 size = cl->txlen;
 	uint64_t	 owed, due;
 
 	if (c->off == c->len)
@@ -434,7 +520,7 @@ tconn_fill(struct client *cl, struct tconn *c, long long now)
 	for (; owed > 0 && c->len + size <= cl->outcap; owed--) {
 		due = cl->o->rate == 0 ? (uint64_t)now :
 		    pace_due(&c->pace, c->pace.next);
-		stamp_write(c->out + c->len, c->pace.next,
+		stamp_write(c->out + c->len + cl->txhead, c->pace.next,
 		    due + cl->offset);
 		c->pace.next++;
 		c->len += size;
@@ -472,28 +558,35 @@ tconn_record(struct client *cl, struct tconn *c, long long now)
 		    cl->offset)));
 }
 
-/* Takes the stamps out of [p, end) and times each message completed. */
+/* How much of [p, end) falls short of need bytes. */
+static size_t
+span(size_t need, const uint8_t *p, const uint8_t *end)
+{
+	return need < (size_t)(end - p) ? need : (size_t)(end - p);
+}
+
+/*
+ * Takes the stamps out of [p, end) and times each echo completed: an
+ * echo is rxhead bytes of frame header (none without --handshake), the
+ * stamp, then padding up to rxlen.
+ */
 static void
 tconn_feed(struct client *cl, struct tconn *c, const uint8_t *p,
     const uint8_t *end, long long now)
 {
-	size_t		 size = cl->o->size, take;
+	size_t		 stamp_end = cl->rxhead + STAMP_LEN, take;
 
 	while (p < end) {
-		if (c->pos < STAMP_LEN) {
-			take = STAMP_LEN - c->pos;
-			if (take > (size_t)(end - p))
-				take = end - p;
-			memcpy(c->stamp + c->pos, p, take);
-			c->pos += take;
-			p += take;
-		}
-		take = size - c->pos;
-		if (take > (size_t)(end - p))
-			take = end - p;
+		if (c->pos < cl->rxhead)
+			take = span(cl->rxhead - c->pos, p, end);
+		else if (c->pos < stamp_end) {
+			take = span(stamp_end - c->pos, p, end);
+			memcpy(c->stamp + c->pos - cl->rxhead, p, take);
+		} else
+			take = span(cl->rxlen - c->pos, p, end);
 		c->pos += take;
 		p += take;
-		if (c->pos == size) {
+		if (c->pos == cl->rxlen) {
 			tconn_record(cl, c, now);
 			c->pos = 0;
 		}
@@ -604,9 +697,10 @@ time_echoes(const struct options *o)
 
 	memset(&cl, 0, sizeof(cl));
 	cl.o = o;
-	cl.outcap = OUTMAX / o->size * o->size;
+	frame_sizes(&cl);
+	cl.outcap = OUTMAX / cl.txlen * cl.txlen;
 	if (cl.outcap == 0)
-		cl.outcap = o->size;
+		cl.outcap = cl.txlen;
 	if ((cl.hdr = malloc(sizeof(*cl.hdr))) == NULL ||
 	    (cl.conns = calloc(o->connections, sizeof(*cl.conns))) == NULL)
 		err(1, NULL);

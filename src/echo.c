@@ -4,7 +4,8 @@
  * came, text as text and binary as binary, in one frame whatever the
  * fragmentation it arrived in.  The payload is gathered while the message
  * arrives (the reader hands it out in pieces, from a buffer that is reused)
- * and then moved, not copied, into the output behind its header.  A client
+ * and then goes into the output behind its header: a small one copied, a
+ * large one moved without a copy (see echo_append).  A client
  * that sends faster than it reads has its input paused by the connection
  * once the output passes its bound, so memory stays bounded.  With
  * permessage-deflate agreed (--deflate), the message is compressed in
@@ -31,6 +32,9 @@ static const struct args_opt echo_opts[] = {
 	SERVER_OPTS,
 	ARGS_END
 };
+
+/* Messages up to this size are copied into the output, not moved. */
+#define ECHO_COPY_MAX	4096
 
 struct echo {
 	struct server	srv;		/* first, as server.h says */
@@ -74,6 +78,32 @@ echo_compress(struct conn *c, struct evbuffer *msg, size_t len)
 	return evbuffer_drain(msg, len);
 }
 
+/*
+ * Moves the message in msg to the end of out.  Moving hands over
+ * msg's chains, one or more per message: for small messages that is a
+ * chain allocated per message, of a kilobyte or more whatever the
+ * message's size, and an output of thousands of small chains, which
+ * writev() takes 128 at a time; memory grows many times over the bytes
+ * queued.  Copying a small message into the free space of out's last
+ * chain keeps the output in few large chains and lets msg's chain be
+ * freed at once, to be reused for the next message.
+ */
+static int
+echo_append(struct evbuffer *out, struct evbuffer *msg)
+{
+	size_t		 n = evbuffer_get_length(msg);
+	const uint8_t	*p;
+
+	if (n > ECHO_COPY_MAX)
+		return evbuffer_add_buffer(out, msg);
+	if (n == 0)
+		return 0;
+	if ((p = evbuffer_pullup(msg, (ssize_t)n)) == NULL ||
+	    evbuffer_add(out, p, n) == -1)
+		return -1;
+	return evbuffer_drain(msg, n);
+}
+
 static void
 echo_message(struct conn *c, int opcode, uint64_t len)
 {
@@ -91,7 +121,7 @@ echo_message(struct conn *c, int opcode, uint64_t len)
 	if (deflate)
 		hdr[0] |= WS_DEFLATE_HDR_RSV1;
 	if (evbuffer_add(out, hdr, hlen) == -1 ||
-	    evbuffer_add_buffer(out, msg) == -1) {
+	    echo_append(out, msg) == -1) {
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}

@@ -33,10 +33,10 @@ for line in bad:
 sys.exit(1 if bad else 0)
 PY
 
-# The latency driver (bench/latency.py), as briefly: the floor and the
-# echo job at a fixed rate and flat out; each must echo, the timed ones
-# must report a p50 and a p99.
-lsystems=floor,echo-alone
+# The latency driver (bench/latency.py), as briefly: the floor, send ->
+# echo and the echo job alone, at a fixed rate and flat out; each must
+# echo, and report a p50, p99 and max in order.
+lsystems=floor,wsbench,echo-alone
 run_bounded 120 "$PYTHON3" "$BENCH_SRCDIR/bench/latency.py" --quick \
 	--build "$build" --srcdir "$BENCH_SRCDIR" --cases rtt1k,max1 \
 	--systems "$lsystems" --out "$WORK/latency.json" \

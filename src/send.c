@@ -20,6 +20,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,6 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <openssl/rand.h>
 
 #include "client.h"
@@ -35,10 +35,11 @@
 #include "counters.h"
 #include "job.h"
 #include "log.h"
-#include "loop.h"
 #include "message.h"
 #include "pace.h"
 #include "stamp.h"
+#include "timerq.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 
 #define SEND_HIGH	(64 * 1024)	/* output kept at most this full */
@@ -77,14 +78,23 @@ struct send {
 /* A connection's sending, while it is open. */
 struct send_conn {
 	const struct send	*snd;
-	struct event		*timer;		/* the next due time */
+	struct conn		*conn;
+	struct ws_deflate	*z;		/* permessage-deflate agreed */
+	struct timerq_entry	 timer;		/* the next due time */
 	struct pace		 pace;		/* pace.next: the next seq */
 	int			 blocked;	/* output over SEND_HIGH */
 };
 
 static __thread uint8_t	send_keys[SEND_KEYS][4];
-static __thread unsigned int send_phase;	/* the next connection's */
 static __thread size_t	send_keys_left;
+static __thread unsigned int send_phase;	/* the next connection's */
+
+/* NULL before open, or when open ran out of memory. */
+static struct send_conn *
+send_conn_of(struct conn *c)
+{
+	return ((struct client_slot *)conn_priv(c))->state;
+}
 
 static uint64_t
 send_clock(clockid_t id)
@@ -130,6 +140,51 @@ send_queue(struct evbuffer *out, const struct send *snd, uint64_t seq,
 	return evbuffer_commit_space(out, &v, 1);
 }
 
+/*
+ * The same, compressed by the connection's own stream: the stamp, then
+ * the rest, into space behind room for the largest header, which is then
+ * moved up against the header the compressed length takes.
+ */
+static int
+send_queue_deflate(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
+    uint64_t due)
+{
+	const struct message	*m = &sc->snd->msg;
+	const uint8_t		*key = send_mask_key();
+	uint8_t			 stamp[STAMP_LEN], hdr[WS_FRAME_HDR_MAX], *p;
+	size_t			 cap, hlen, len;
+	struct evbuffer_iovec	 v;
+	long			 a, b;
+
+	cap = ws_deflate_bound(STAMP_LEN) + ws_deflate_bound(m->size);
+	if (evbuffer_reserve_space(out, (ssize_t)(WS_FRAME_HDR_MAX + cap), &v,
+	    1) != 1)
+		return -1;
+	p = (uint8_t *)v.iov_base + WS_FRAME_HDR_MAX;
+	stamp_write(stamp, seq, due + sc->snd->offset);
+	if ((a = ws_deflate_feed(sc->z, stamp, STAMP_LEN, 0, p, cap)) < 0 ||
+	    (b = ws_deflate_feed(sc->z, m->payload + STAMP_LEN,
+	    m->size - STAMP_LEN, 1, p + a, cap - (size_t)a)) < 0)
+		return -1;
+	len = (size_t)(a + b);
+	hlen = ws_frame_encode_hdr(hdr, 1, m->opcode, len, key);
+	hdr[0] |= WS_DEFLATE_HDR_RSV1;
+	memmove((uint8_t *)v.iov_base + hlen, p, len);
+	memcpy(v.iov_base, hdr, hlen);
+	ws_mask((uint8_t *)v.iov_base + hlen, len, key, 0);
+	v.iov_len = hlen + len;
+	return evbuffer_commit_space(out, &v, 1);
+}
+
+static int
+send_one(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
+    uint64_t due)
+{
+	if (sc->z != NULL)
+		return send_queue_deflate(out, sc, seq, due);
+	return send_queue(out, sc->snd, seq, due);
+}
+
 static void
 send_counted(struct conn *c, const struct send *snd, uint64_t n,
     uint64_t late)
@@ -145,10 +200,10 @@ static void
 send_fill(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = send_clock(CLOCK_MONOTONIC), n = 0;
+	uint64_t	 now = timerq_now(), n = 0;
 
 	while (evbuffer_get_length(out) < SEND_HIGH) {
-		if (send_queue(out, sc->snd, sc->pace.next, now) == -1) {
+		if (send_one(out, sc, sc->pace.next, now) == -1) {
 			conn_close(c, WS_CLOSE_INTERNAL);
 			break;
 		}
@@ -164,15 +219,14 @@ static void
 send_pace(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = send_clock(CLOCK_MONOTONIC);
+	uint64_t	 now = timerq_now();
 	uint64_t	 owed = pace_owed(&sc->pace, now), n, late = 0, k;
-	struct timeval	 tv;
 
 	for (n = 0; n < owed; n++) {
 		if (evbuffer_get_length(out) >= SEND_HIGH)
 			break;
 		k = sc->pace.next;
-		if (send_queue(out, sc->snd, k, pace_due(&sc->pace, k)) == -1) {
+		if (send_one(out, sc, k, pace_due(&sc->pace, k)) == -1) {
 			conn_close(c, WS_CLOSE_INTERNAL);
 			return;
 		}
@@ -180,31 +234,27 @@ send_pace(struct conn *c, struct send_conn *sc)
 		sc->pace.next++;
 	}
 	send_counted(c, sc->snd, n, late);
-	if ((sc->blocked = n < owed))
-		return;
-	k = pace_due(&sc->pace, sc->pace.next);
-	k = k > now ? k - now : 0;
-	tv.tv_sec = (time_t)(k / SEND_NS);
-	tv.tv_usec = (suseconds_t)(k % SEND_NS / 1000);
-	evtimer_add(sc->timer, &tv);
+	if (!(sc->blocked = n < owed))
+		timerq_add(&sc->timer, pace_due(&sc->pace, sc->pace.next));
 }
 
 static void
-send_timer_cb(evutil_socket_t fd, short what, void *arg)
+send_timer_cb(struct timerq_entry *e)
 {
-	struct conn	*c = arg;
+	struct send_conn	*sc = (struct send_conn *)(void *)((char *)e -
+	    offsetof(struct send_conn, timer));
 
-	(void)fd;
-	(void)what;
-	if (conn_is_open(c))
-		send_pace(c, ((struct client_slot *)conn_priv(c))->state);
+	if (conn_is_open(sc->conn))
+		send_pace(sc->conn, sc);
 }
 
 static void
 send_writable(struct conn *c)
 {
-	struct send_conn	*sc = ((struct client_slot *)conn_priv(c))->state;
+	struct send_conn	*sc = send_conn_of(c);
 
+	if (sc == NULL || !conn_is_open(c))
+		return;
 	if (sc->snd->rate == 0)
 		send_fill(c, sc);
 	else if (sc->blocked)
@@ -223,7 +273,7 @@ static void
 send_timetable(struct send_conn *sc, const struct send *snd)
 {
 	struct pace	job;
-	uint64_t	now = send_clock(CLOCK_MONOTONIC), t0;
+	uint64_t	now = timerq_now(), t0;
 
 	if (snd->rate == 0) {
 		pace_start(&sc->pace, now, 0);
@@ -243,16 +293,21 @@ send_open(struct conn *c)
 	struct send_conn	*sc;
 
 	client_conn_open(c);
-	if ((sc = calloc(1, sizeof(*sc))) == NULL ||
-	    (sc->timer = evtimer_new(loop_base(s->loop), send_timer_cb,
-	    c)) == NULL) {
+	if ((sc = calloc(1, sizeof(*sc))) == NULL || timerq_attach() == -1) {
 		free(sc);
 		log_warnx("job %s: out of memory", s->job->name);
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
 	sc->snd = snd;
+	sc->conn = c;
+	timerq_entry_init(&sc->timer, send_timer_cb);
 	s->state = sc;
+	if (conn_deflate_agreed(c) != NULL &&
+	    (sc->z = conn_deflater(c)) == NULL) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
 	send_timetable(sc, snd);
 	conn_set_lowmark(c, SEND_LOW);
 	if (snd->rate == 0)
@@ -268,7 +323,8 @@ send_closed(struct conn *c, int failed)
 	struct send_conn	*sc = s->state;
 
 	if (sc != NULL) {
-		event_free(sc->timer);
+		timerq_del(&sc->timer);
+		timerq_detach();
 		free(sc);
 		s->state = NULL;
 	}
@@ -287,7 +343,7 @@ send_message(struct conn *c, int opcode, uint64_t len)
 	(void)len;
 	if (client_conn_stamp(c, &ns) == -1)
 		return;
-	now = send_clock(CLOCK_MONOTONIC);
+	now = timerq_now();
 	due = ns - snd->offset;
 	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
 }
@@ -338,7 +394,7 @@ send_start(struct job *j, char *err, size_t errlen)
 {
 	struct send	*snd = j->priv;
 
-	snd->t0 = send_clock(CLOCK_MONOTONIC);
+	snd->t0 = timerq_now();
 	snd->offset = send_clock(CLOCK_REALTIME) - snd->t0;
 	return client_job_start(j, err, errlen);
 }

@@ -30,7 +30,6 @@
 
 #include <sys/types.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <err.h>
@@ -38,17 +37,17 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+
+#include "net.h"
 
 #define IOSIZE		(256 * 1024)	/* bytes per read or write call */
 #define SNDBUF		(256 * 1024)	/* the writer's socket send buffer */
@@ -59,8 +58,7 @@
 #define CALLS_PER_EVENT	4		/* then let other connections run */
 #define CONNECT_WINDOW	256		/* connections being opened at once */
 #define CONNECT_TIMEOUT	30		/* seconds for all of them to be up */
-#define NSEC		1000000000LL
-#define TICK		(NSEC / 2)
+#define TICK		(NET_NSEC / 2)
 #define WS_GUID		"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define ACCEPTLEN	28		/* base64 of a SHA-1 digest */
 
@@ -122,21 +120,12 @@ struct header {
 };
 
 static void		 usage(void) __attribute__((noreturn));
-static long long	 number(const char *, const char *, long long,
-			    long long);
 static void		 parse_options(int, char **, struct options *);
-static void		 raise_nofile(long long);
-static void		 on_signal(int);
-static void		 set_signals(void);
-static long long	 now_ns(void);
-static struct addrinfo	*resolve(const char *, const char *, int);
 static void		 accept_key(const char *, size_t, char *);
 static const char	*find_header(const char *, size_t, const char *,
 			    size_t *);
 static size_t		 frame_header(uint8_t *, int, uint64_t);
 static void		 make_frames(const struct options *, struct frames *);
-static int		 listen_on(const char *, const char *);
-static void		 epoll_set(int, int, int, int, void *);
 static void		 accept_all(int, int, struct wconn *);
 static int		 answer_upgrade(int, struct wconn *);
 static int		 read_request(int, struct wconn *);
@@ -166,8 +155,6 @@ static void		 report(long long);
 static void		 start_reading(int, struct rconn *, int);
 static void		 receive(const struct options *);
 
-static volatile sig_atomic_t quit;
-
 /* The read side's totals over all connections, and its one buffer. */
 static uint64_t		 messages;
 static uint64_t		 wire_bytes;
@@ -183,20 +170,6 @@ usage(void)
 	    "[--handshake]\n"
 	    "                  [--duration SECONDS]\n");
 	exit(2);
-}
-
-static long long
-number(const char *what, const char *s, long long min, long long max)
-{
-	char		*end;
-	long long	 n;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
-		errx(2, "%s: %s: not a number from %lld to %lld", what, s,
-		    min, max);
-	return n;
 }
 
 static void
@@ -218,8 +191,6 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "duration",	 required_argument, NULL, 0 },
 		{ NULL,		 0,		    NULL, 0 }
 	};
-	char	*end;
-	double	 d;
 	int	 ch, i;
 
 	if (argc < 2)
@@ -240,7 +211,7 @@ parse_options(int argc, char **argv, struct options *o)
 			usage();
 		switch (i) {
 		case 0:
-			number("--port", optarg, 1, 65535);
+			net_number("--port", optarg, 1, 65535);
 			o->port = optarg;
 			break;
 		case 1:
@@ -251,23 +222,17 @@ parse_options(int argc, char **argv, struct options *o)
 			o->msg = optarg;
 			break;
 		case 4:
-			o->size = number("--size", optarg, 0, MAXSIZE);
+			o->size = net_number("--size", optarg, 0, MAXSIZE);
 			break;
 		case 5:
-			o->connections = number("--connections", optarg, 1,
+			o->connections = net_number("--connections", optarg, 1,
 			    MAXCONNS);
 			break;
 		case 6:
 			o->handshake = 1;
 			break;
 		case 7:
-			errno = 0;
-			d = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
-			    !(d > 0 && d < 1e6))
-				errx(2, "--duration: %s: not a number of "
-				    "seconds", optarg);
-			o->duration_ns = (long long)(d * NSEC);
+			o->duration_ns = net_seconds("--duration", optarg);
 			break;
 		}
 	}
@@ -275,69 +240,6 @@ parse_options(int argc, char **argv, struct options *o)
 		usage();
 	if (o->msg == NULL)
 		o->msg = "yo";
-}
-
-/* Thousands of sockets need more descriptors than the usual soft limit. */
-static void
-raise_nofile(long long need)
-{
-	struct rlimit	 rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		err(1, "getrlimit");
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		err(1, "setrlimit");
-	if (rl.rlim_cur != RLIM_INFINITY && (long long)rl.rlim_cur < need)
-		errx(1, "%lld connections need more than the %llu descriptors "
-		    "allowed", need - 16, (unsigned long long)rl.rlim_cur);
-}
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	quit = 1;
-}
-
-/* No SA_RESTART, so that a signal breaks epoll_wait() at once. */
-static void
-set_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1)
-		err(1, "sigaction");
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static long long
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC + ts.tv_nsec;
-}
-
-static struct addrinfo *
-resolve(const char *host, const char *port, int passive)
-{
-	struct addrinfo	 hints, *res;
-	int		 e;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV |
-	    (passive ? AI_PASSIVE : 0);
-	if ((e = getaddrinfo(host, port, &hints, &res)) != 0)
-		errx(2, "%s: %s", host, gai_strerror(e));
-	return res;
 }
 
 /* out gets base64(SHA-1(key GUID)), NUL-terminated: ACCEPTLEN + 1 bytes. */
@@ -452,41 +354,6 @@ make_frames(const struct options *o, struct frames *f)
 	free(gen);
 }
 
-static int
-listen_on(const char *host, const char *port)
-{
-	struct addrinfo	*res;
-	int		 fd, one = 1;
-
-	res = resolve(host, port, 1);
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		err(1, "socket");
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1)
-		err(1, "SO_REUSEADDR");
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1)
-		err(1, "bind %s port %s", host, port);
-	/* The kernel caps the backlog at net.core.somaxconn. */
-	if (listen(fd, 65535) == -1)
-		err(1, "listen");
-	freeaddrinfo(res);
-	return fd;
-}
-
-/* Level-triggered throughout: a connection not drained is seen again. */
-static void
-epoll_set(int ep, int op, int fd, int events, void *ptr)
-{
-	struct epoll_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.events = events;
-	ev.data.ptr = ptr;
-	if (epoll_ctl(ep, op, fd, &ev) == -1)
-		err(1, "epoll_ctl");
-}
-
 static void
 accept_all(int ep, int handshake, struct wconn *l)
 {
@@ -507,10 +374,10 @@ accept_all(int ep, int handshake, struct wconn *l)
 			if ((c->head = malloc(HEADMAX)) == NULL)
 				err(1, NULL);
 			c->state = W_HANDSHAKE;
-			epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLIN, c);
+			net_epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLIN, c);
 		} else {
 			c->state = W_STREAM;
-			epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLIN |
+			net_epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLIN |
 			    EPOLLOUT, c);
 		}
 	}
@@ -545,7 +412,7 @@ answer_upgrade(int ep, struct wconn *c)
 	free(c->head);
 	c->head = NULL;
 	c->state = W_STREAM;
-	epoll_set(ep, EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLOUT, c);
+	net_epoll_set(ep, EPOLL_CTL_MOD, c->fd, EPOLLIN | EPOLLOUT, c);
 	return 0;
 }
 
@@ -619,12 +486,12 @@ serve(const struct options *o)
 
 	make_frames(o, &f);
 	memset(&l, 0, sizeof(l));
-	l.fd = listen_on(o->host, o->port);
+	l.fd = net_listen(o->host, o->port);
 	l.state = W_LISTEN;
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(1, "epoll_create1");
-	epoll_set(ep, EPOLL_CTL_ADD, l.fd, EPOLLIN, &l);
-	while (!quit) {
+	net_epoll_set(ep, EPOLL_CTL_ADD, l.fd, EPOLLIN, &l);
+	while (!net_quit) {
 		if ((n = epoll_wait(ep, ev, MAXEVENTS, -1)) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -662,7 +529,7 @@ open_conn(int ep, const struct addrinfo *ai, struct rconn *c)
 	    errno != EINPROGRESS)
 		err(1, "connection %d: connect", c->id);
 	c->state = R_CONNECTING;
-	epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLOUT, c);
+	net_epoll_set(ep, EPOLL_CTL_ADD, c->fd, EPOLLOUT, c);
 }
 
 /* As answer_upgrade(): a fresh socket takes a short request whole. */
@@ -709,10 +576,10 @@ connected(int ep, const struct options *o, struct rconn *c)
 		errx(1, "connection %d: connect: %s", c->id, strerror(e));
 	if (o->handshake) {
 		send_upgrade(o, c);
-		epoll_set(ep, EPOLL_CTL_MOD, c->fd, EPOLLIN, c);
+		net_epoll_set(ep, EPOLL_CTL_MOD, c->fd, EPOLLIN, c);
 	} else {
 		c->state = R_FRAMES;
-		epoll_set(ep, EPOLL_CTL_MOD, c->fd, 0, c);
+		net_epoll_set(ep, EPOLL_CTL_MOD, c->fd, 0, c);
 	}
 }
 
@@ -884,7 +751,7 @@ read_head(int ep, struct rconn *c)
 	if ((hlen = check_upgrade(c)) == 0)
 		return;
 	c->state = R_FRAMES;
-	epoll_set(ep, EPOLL_CTL_MOD, c->fd, 0, c);
+	net_epoll_set(ep, EPOLL_CTL_MOD, c->fd, 0, c);
 	/* What came after the head is frame data already. */
 	wire_bytes += hs->len - hlen;
 	feed(c, (uint8_t *)hs->head + hlen, (uint8_t *)hs->head + hs->len);
@@ -920,14 +787,14 @@ start_reading(int ep, struct rconn *conns, int nconns)
 	int	 i;
 
 	for (i = 0; i < nconns; i++)
-		epoll_set(ep, EPOLL_CTL_MOD, conns[i].fd, EPOLLIN, &conns[i]);
+		net_epoll_set(ep, EPOLL_CTL_MOD, conns[i].fd, EPOLLIN, &conns[i]);
 }
 
 static void
 report(long long t)
 {
-	printf("%lld.%06lld %" PRIu64 " %" PRIu64 "\n", t / NSEC,
-	    t % NSEC / 1000, messages, wire_bytes);
+	printf("%lld.%06lld %" PRIu64 " %" PRIu64 "\n", t / NET_NSEC,
+	    t % NET_NSEC / 1000, messages, wire_bytes);
 	fflush(stdout);
 }
 
@@ -947,13 +814,13 @@ receive(const struct options *o)
 	int			 ep, n, i, opened = 0, up = 0, timeout;
 	int			 nconns = (int)o->connections;
 
-	ai = resolve(o->host, o->port, 0);
+	ai = net_resolve(o->host, o->port, 0);
 	if ((conns = calloc(nconns, sizeof(*conns))) == NULL)
 		err(1, NULL);
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(1, "epoll_create1");
-	deadline = now_ns() + CONNECT_TIMEOUT * NSEC;
-	while (!quit) {
+	deadline = net_now_ns() + CONNECT_TIMEOUT * NET_NSEC;
+	while (!net_quit) {
 		for (; opened < nconns && opened - up < CONNECT_WINDOW;
 		    opened++) {
 			conns[opened].id = opened;
@@ -962,7 +829,7 @@ receive(const struct options *o)
 		timeout = 100;
 		if (tick != 0)
 			timeout = (int)(((stop != 0 && stop < tick ? stop :
-			    tick) - now_ns() + 999999) / 1000000);
+			    tick) - net_now_ns() + 999999) / 1000000);
 		if ((n = epoll_wait(ep, ev, MAXEVENTS,
 		    timeout < 0 ? 0 : timeout)) == -1 && errno != EINTR)
 			err(1, "epoll_wait");
@@ -979,7 +846,7 @@ receive(const struct options *o)
 			if (c->state == R_FRAMES)
 				up++;
 		}
-		t = now_ns();
+		t = net_now_ns();
 		if (tick == 0 && up < nconns && t > deadline)
 			errx(1, "%d of %d connections up after %d seconds",
 			    up, nconns, CONNECT_TIMEOUT);
@@ -995,7 +862,7 @@ receive(const struct options *o)
 		if (stop != 0 && t >= stop)
 			break;
 	}
-	report(now_ns());
+	report(net_now_ns());
 	freeaddrinfo(ai);
 	free(conns);
 }
@@ -1007,8 +874,8 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	parse_options(argc, argv, &o);
-	raise_nofile(o.connections + 16);
-	set_signals();
+	net_raise_nofile(o.connections + 16);
+	net_set_signals();
 	if (o.mode == WRITE)
 		serve(&o);
 	else

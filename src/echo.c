@@ -4,17 +4,21 @@
  * came, text as text and binary as binary, in one frame whatever the
  * fragmentation it arrived in.  The payload is gathered while the message
  * arrives (the reader hands it out in pieces, from a buffer that is reused)
- * and then moved, not copied, into the output behind its header.  A client
- * that sends faster than it reads has its input paused by the connection
- * once the output passes its bound, so memory stays bounded.  With
- * permessage-deflate agreed (--deflate), the message is compressed in
- * place in that buffer before it goes out.
+ * and then goes into the output behind its header: a small one gathered in
+ * the connection's own bytes and added with its header in one piece, a
+ * large one gathered in an evbuffer and moved without a copy (echo_small,
+ * echo_big).  A client that sends faster than it reads has its input
+ * paused by the connection once the output passes its bound, so memory
+ * stays bounded.  With permessage-deflate agreed (--deflate), the message
+ * is gathered in the evbuffer and compressed in place there before it goes
+ * out.
  */
 
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/buffer.h>
 
@@ -32,17 +36,47 @@ static const struct args_opt echo_opts[] = {
 	ARGS_END
 };
 
+/* Messages up to this size are gathered in the connection's bytes. */
+#define ECHO_SMALL	1024
+
 struct echo {
 	struct server	srv;		/* first, as server.h says */
 };
 
+/*
+ * A connection's message being gathered: in small while it fits, with
+ * room for the frame header before it, else all of it in big.
+ */
+struct echo_conn {
+	struct evbuffer	*big;
+	size_t		 len;		/* bytes in small */
+	int		 spilled;	/* the message is in big */
+	uint8_t		 small[WS_FRAME_HDR_MAX + ECHO_SMALL];
+};
+
+/* Moves the message gathered so far from small into big. */
+static void
+echo_spill(struct echo_conn *ec)
+{
+	ec->spilled = 1;
+	evbuffer_add(ec->big, ec->small + WS_FRAME_HDR_MAX, ec->len);
+	ec->len = 0;
+}
+
 static void
 echo_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 {
-	struct evbuffer	*msg = conn_priv(c);
+	struct echo_conn *ec = conn_priv(c);
 
 	(void)opcode;
-	evbuffer_add(msg, p, n);
+	if (!ec->spilled && ec->len + n <= ECHO_SMALL) {
+		memcpy(ec->small + WS_FRAME_HDR_MAX + ec->len, p, n);
+		ec->len += n;
+		return;
+	}
+	if (!ec->spilled)
+		echo_spill(ec);
+	evbuffer_add(ec->big, p, n);
 }
 
 /*
@@ -74,24 +108,61 @@ echo_compress(struct conn *c, struct evbuffer *msg, size_t len)
 	return evbuffer_drain(msg, len);
 }
 
-static void
-echo_message(struct conn *c, int opcode, uint64_t len)
+/*
+ * A small message goes out with one copy into the free space of the
+ * output's last chain, its header written just before it.  Moving an
+ * evbuffer's chains instead would allocate a chain of a kilobyte or more
+ * per message and leave thousands of small chains in the output, which
+ * writev() takes 128 at a time, memory growing many times over the bytes
+ * queued.
+ */
+static int
+echo_small(struct evbuffer *out, struct echo_conn *ec, int opcode)
 {
-	struct evbuffer	*msg = conn_priv(c), *out = conn_output(c);
+	uint8_t		 hdr[WS_FRAME_HDR_MAX], *start;
+	size_t		 hlen, n = ec->len;
+
+	hlen = ws_frame_encode_hdr(hdr, 1, opcode, n, NULL);
+	start = ec->small + WS_FRAME_HDR_MAX - hlen;
+	memcpy(start, hdr, hlen);
+	ec->len = 0;
+	return evbuffer_add(out, start, hlen + n);
+}
+
+/* A large or compressed message: its chains moved over, not copied. */
+static int
+echo_big(struct conn *c, struct echo_conn *ec, int opcode, uint64_t len)
+{
+	struct evbuffer	*out = conn_output(c);
 	uint8_t		 hdr[WS_FRAME_HDR_MAX];
 	size_t		 hlen;
 	int		 deflate = conn_deflate_agreed(c) != NULL;
 
-	if (deflate && echo_compress(c, msg, (size_t)len) == -1) {
-		conn_close(c, WS_CLOSE_INTERNAL);
-		return;
-	}
-	hlen = ws_frame_encode_hdr(hdr, 1, opcode, evbuffer_get_length(msg),
-	    NULL);
+	ec->spilled = 0;
+	if (deflate && echo_compress(c, ec->big, (size_t)len) == -1)
+		return -1;
+	hlen = ws_frame_encode_hdr(hdr, 1, opcode,
+	    evbuffer_get_length(ec->big), NULL);
 	if (deflate)
 		hdr[0] |= WS_DEFLATE_HDR_RSV1;
-	if (evbuffer_add(out, hdr, hlen) == -1 ||
-	    evbuffer_add_buffer(out, msg) == -1) {
+	if (evbuffer_add(out, hdr, hlen) == -1)
+		return -1;
+	return evbuffer_add_buffer(out, ec->big);
+}
+
+static void
+echo_message(struct conn *c, int opcode, uint64_t len)
+{
+	struct echo_conn *ec = conn_priv(c);
+	int		 r;
+
+	if (!ec->spilled && conn_deflate_agreed(c) != NULL)
+		echo_spill(ec);
+	if (ec->spilled)
+		r = echo_big(c, ec, opcode, len);
+	else
+		r = echo_small(conn_output(c), ec, opcode);
+	if (r == -1) {
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
@@ -102,8 +173,11 @@ echo_message(struct conn *c, int opcode, uint64_t len)
 static void
 echo_closed(struct conn *c, int failed)
 {
+	struct echo_conn *ec = conn_priv(c);
+
 	(void)failed;
-	evbuffer_free(conn_priv(c));
+	evbuffer_free(ec->big);
+	free(ec);
 }
 
 static const struct conn_ops echo_conn_ops = {
@@ -117,17 +191,20 @@ static void
 echo_accept(struct job *j, int fd)
 {
 	struct echo	*e = j->priv;
-	struct evbuffer	*msg;
+	struct echo_conn *ec;
 	struct conn	*c;
 
-	if ((msg = evbuffer_new()) == NULL) {
+	if ((ec = calloc(1, sizeof(*ec))) == NULL ||
+	    (ec->big = evbuffer_new()) == NULL) {
+		free(ec);
 		evutil_closesocket(fd);
 		return;
 	}
 	if ((c = conn_accept(j, loop_self(), fd, e->srv.tls, &echo_conn_ops,
-	    msg)) == NULL)
-		evbuffer_free(msg);
-	else if (e->srv.deflate)
+	    ec)) == NULL) {
+		evbuffer_free(ec->big);
+		free(ec);
+	} else if (e->srv.deflate)
 		conn_allow_deflate(c);
 }
 

@@ -414,6 +414,10 @@ client_job_target(const struct job *j)
 }
 
 
+/*
+ * A stamp whole in the first piece of a message, as it nearly always is,
+ * is read in place; one split over pieces is gathered in the slot first.
+ */
 void
 client_conn_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 {
@@ -421,22 +425,32 @@ client_conn_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 	size_t			 take = STAMP_LEN - s->head_len;
 
 	(void)opcode;
+	if (take == 0)
+		return;
+	if (take == STAMP_LEN && n >= STAMP_LEN) {
+		s->head_len = STAMP_LEN;
+		s->stamped = stamp_read(p, n, &s->seq, &s->due) == 0;
+		return;
+	}
 	if (take > n)
 		take = n;
 	memcpy(s->head + s->head_len, p, take);
-	s->head_len += take;
+	if ((s->head_len += take) == STAMP_LEN)
+		s->stamped = stamp_read(s->head, STAMP_LEN, &s->seq,
+		    &s->due) == 0;
 }
 
 int
 client_conn_stamp(struct conn *c, uint64_t *ns)
 {
 	struct client_slot	*s = conn_priv(c);
-	uint64_t		 seq;
-	int			 rc;
+	int			 stamped = s->head_len == STAMP_LEN && s->stamped;
 
-	rc = stamp_read(s->head, s->head_len, &seq, ns);
 	s->head_len = 0;
-	if (rc == -1)
+	if (!stamped) {
 		counter_add(conn_slot(c), CTR_messages_unstamped, 1);
-	return rc;
+		return -1;
+	}
+	*ns = s->due;
+	return 0;
 }

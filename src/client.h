@@ -93,6 +93,8 @@ struct client_slot {
 	/* The head of the message being received, up to its stamp. */
 	uint8_t			 head[STAMP_LEN];
 	size_t			 head_len;
+	int			 stamped;	/* once head_len is whole */
+	uint64_t		 seq, due;	/* the stamp read */
 };
 
 /* Reads the URL (pos[0]) and the CLIENT_OPTS. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -72,6 +73,7 @@ struct conn {
 	uint64_t		 control_queued;
 	uint64_t		 started_us;	/* connect begun or socket taken */
 	uint64_t		 unsent;	/* at the close timer's start */
+	uint64_t		 read_ns;	/* of this read; 0: not taken */
 	int			 deflate_allowed; /* server: may agree to it */
 	struct conn_deflate	*z;		/* permessage-deflate agreed */
 };
@@ -707,6 +709,7 @@ conn_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	counter_add(c->slot, CTR_bytes_received, (uint64_t)n);
+	c->read_ns = 0;
 	code = conn_feed(c, loop_scratch(c->loop), (size_t)n);
 	conn_after_frames(c, code);
 }
@@ -724,6 +727,7 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		    conn_handshake_client(c, in)) == -1)
 			return;
 	}
+	c->read_ns = 0;
 	code = conn_read_frames(c, in);
 	if (code == 0 && c->state == CONN_OPEN && !c->tls &&
 	    conn_raw_start(c) == -1)
@@ -915,6 +919,19 @@ conn_writable_later(struct conn *c)
 {
 	bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS |
 	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+uint64_t
+conn_read_ns(struct conn *c)
+{
+	struct timespec	ts;
+
+	if (c->read_ns == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		c->read_ns = (uint64_t)ts.tv_sec * 1000000000 +
+		    (uint64_t)ts.tv_nsec;
+	}
+	return c->read_ns;
 }
 
 uint64_t

@@ -71,6 +71,10 @@ void		 conn_set_lowmark(struct conn *, size_t);
 /* Calls the writable op again once the loop has seen to its other ready
  * events: a job that bounds its work per call goes on from there. */
 void		 conn_writable_later(struct conn *);
+/* When the bytes being handed to the data and message ops were read, in
+ * ns on CLOCK_MONOTONIC: one clock reading serves every message of a
+ * read, which arrived together. */
+uint64_t	 conn_read_ns(struct conn *);
 /* Bytes written to the socket so far, and the part that was control
  * frames the connection queued itself (pongs, close). */
 uint64_t	 conn_written(const struct conn *);

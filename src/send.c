@@ -347,7 +347,7 @@ send_message(struct conn *c, int opcode, uint64_t len)
 	(void)len;
 	if (client_conn_stamp(c, &due) == -1)
 		return;
-	now = timerq_now() + snd->offset;
+	now = conn_read_ns(c) + snd->offset;
 	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
 }
 

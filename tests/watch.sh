@@ -138,7 +138,7 @@ on_tty all --
 wait_until 10 'has_row all total && has_row all e1' ||
 	fail "no table on a terminal: $(cat -v "$WORK/all.raw" 2>&1 | tail -c 500)"
 header=$(head -n 1 "$WORK/all.frame")
-[[ $header =~ ^JOB\ +KIND\ +CONNS\ +MSG/S\ IN\ +MSG/S\ OUT\ +MB/S\ +ERRORS$ ]] ||
+[[ $header =~ ^JOB\ +KIND\ +CONNS\ +MSG/S\ IN\ +MSG/S\ OUT\ +MB/S\ +ERRORS\ +P99$ ]] ||
 	defect "table header: '$header'"
 rows=$(awk 'NR > 1 { print $1 }' "$WORK/all.frame" | xargs)
 [ "$rows" = "p1 r1 e1 total" ] || defect "table rows: '$rows', expected 'p1 r1 e1 total'"

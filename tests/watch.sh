@@ -293,17 +293,18 @@ p99_field() {
 }
 wait_until 15 'is_uint "$(p99_field ts)" && [ "$(p99_field ts)" -gt 0 ]' ||
 	defect "watch --table ts: p99 '$(p99_field ts)', expected ns above 0"
-# On loopback at 200 a second, well under a second.
+# On loopback at 200 a second, under 10 s even on a loaded machine.
 got=$(p99_field ts)
-is_uint "$got" && [ "$got" -lt 1000000000 ] ||
+{ is_uint "$got" && [ "$got" -lt 10000000000 ]; } ||
 	defect "watch --table ts: p99 of $got ns"
 got=$(p99_field p1)
 [ "$got" = - ] || defect "watch --table p1: p99 '$got', expected '-'"
 
 # The plain line of a timed job ends with its p99, others' do not.
 watch_pipe ts.out ts
-grep -Eqx 'messages sent: [0-9]+ per second [0-9]+ total p99 ([0-9]+\.[0-9]{3} ms|-)' \
-	"$WORK/ts.out" && grep -q ' ms$' "$WORK/ts.out" ||
+# Every line so; one at least with a figure.
+{ ! grep -Evqx 'messages sent: [0-9]+ per second [0-9]+ total p99 ([0-9]+\.[0-9]{3} ms|-)' \
+	"$WORK/ts.out" && grep -q ' ms$' "$WORK/ts.out"; } ||
 	defect "watch ts: $(cat "$WORK/ts.out")"
 watch_pipe p1.out p1
 plain_lines p1.out sent

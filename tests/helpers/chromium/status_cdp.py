@@ -268,7 +268,7 @@ async def run(args):
         for domain in ("Runtime", "Log", "Page"):
             await tab.call(domain + ".enable")
         await tab.call("Emulation.setDeviceMetricsOverride", width=1200,
-                       height=900, deviceScaleFactor=1, mobile=False)
+                       height=1300, deviceScaleFactor=1, mobile=False)
         await tab.call("Page.navigate", url=args.url)
 
         async def loaded():

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "control_protocol.h"
 #include "job.h"
+#include "latency_view.h"
 #include "report.h"
 
 static const struct args_opt cmd_watch_opts[] = {
@@ -63,14 +64,14 @@ static void
 cmd_watch_plain_p99(struct evbuffer *out, const char *name)
 {
 	struct job	*j;
+	char		 p99[LATENCY_VIEW_LEN] = CONTROL_WATCH_NONE;
 
 	if (name == NULL || (j = job_find(name))->timing == NULL)
 		return;
-	if (j->latency_p99_1s == 0)
-		evbuffer_add_printf(out, " p99 " CONTROL_WATCH_NONE);
-	else
-		evbuffer_add_printf(out, " p99 %.3f ms",
-		    (double)j->latency_p99_1s / 1e6);
+	/* As stats shows it. */
+	if (j->latency_p99_1s != 0)
+		latency_view_duration(p99, sizeof(p99), j->latency_p99_1s);
+	evbuffer_add_printf(out, " p99 %s", p99);
 }
 
 /* The busier direction of a kind's jobs (job.h), summed over them, or of

@@ -25,6 +25,7 @@
 #include "http_status.h"
 #include "job.h"
 #include "json.h"
+#include "latency_view.h"
 
 /* Steps each time the distance to 100% halves: HdrHistogram's default. */
 #define HTTP_LATENCY_TICKS	5
@@ -38,9 +39,12 @@ static void
 http_latency_point(void *arg, uint64_t ns, double level, uint64_t count)
 {
 	struct http_latency_walk	*w = arg;
+	char				 us[LATENCY_VIEW_LEN];
 
-	evbuffer_add_printf(w->b, "%s[%.3f,%.12g,%llu]", w->sep,
-	    (double)ns / 1e3, level, (unsigned long long)count);
+	/* Microseconds as /api/stats gives them. */
+	latency_view_us(us, sizeof(us), ns);
+	evbuffer_add_printf(w->b, "%s[%s,%.12g,%llu]", w->sep, us, level,
+	    (unsigned long long)count);
 	w->sep = ",";
 }
 

@@ -303,8 +303,8 @@ got=$(p99_field p1)
 # The plain line of a timed job ends with its p99, others' do not.
 watch_pipe ts.out ts
 # Every line so; one at least with a figure.
-{ ! grep -Evqx 'messages sent: [0-9]+ per second [0-9]+ total p99 ([0-9]+\.[0-9]{3} ms|-)' \
-	"$WORK/ts.out" && grep -q ' ms$' "$WORK/ts.out"; } ||
+{ ! grep -Evqx 'messages sent: [0-9]+ per second [0-9]+ total p99 ([0-9]+\.[0-9]{3} (us|ms|s)|[0-9]+ ns|-)' \
+	"$WORK/ts.out" && grep -Eq 's$' "$WORK/ts.out"; } ||
 	defect "watch ts: $(cat "$WORK/ts.out")"
 watch_pipe p1.out p1
 plain_lines p1.out sent

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "control_protocol.h"
 #include "job.h"
+#include "latency_view.h"
 #include "report.h"
 
 static const struct args_opt cmd_watch_opts[] = {
@@ -56,6 +57,23 @@ cmd_watch_kind(const char *name)
 	return kind;
 }
 
+/* A named job that times messages: its last second's 99th percentile,
+ * after the count.  Percentiles of several jobs do not add up: none for
+ * a line summing them. */
+static void
+cmd_watch_plain_p99(struct evbuffer *out, const char *name)
+{
+	struct job	*j;
+	char		 p99[LATENCY_VIEW_LEN] = CONTROL_WATCH_NONE;
+
+	if (name == NULL || (j = job_find(name))->timing == NULL)
+		return;
+	/* As stats shows it. */
+	if (j->latency_p99_1s != 0)
+		latency_view_duration(p99, sizeof(p99), j->latency_p99_1s);
+	evbuffer_add_printf(out, " p99 %s", p99);
+}
+
 /* The busier direction of a kind's jobs (job.h), summed over them, or of
  * the named job only. */
 static void
@@ -75,9 +93,11 @@ cmd_watch_plain(struct evbuffer *out, const char *name)
 		rate += j->rate[c];
 		total += job_total(j, c);
 	}
-	evbuffer_add_printf(out, "messages %s: %llu per second %llu total\n",
+	evbuffer_add_printf(out, "messages %s: %llu per second %llu total",
 	    c == CTR_messages_sent ? "sent" : "received",
 	    (unsigned long long)rate, (unsigned long long)total);
+	cmd_watch_plain_p99(out, name);
+	evbuffer_add_printf(out, "\n");
 }
 
 /*
@@ -91,6 +111,8 @@ struct cmd_watch_record {
 	struct evbuffer	*out;
 	uint64_t	 total[CTR_COUNT];
 	uint64_t	 rate[CTR_COUNT];
+	int		 timed;		/* the walk gave a latency */
+	uint64_t	 p99_1s;
 };
 
 static void
@@ -100,6 +122,7 @@ cmd_watch_record_head(void *arg, const struct report_job *rj)
 
 	evbuffer_add_printf(r->out, "job\t%s\t%s", rj->job->name,
 	    rj->job->kind->name);
+	r->timed = 0;
 }
 
 static void
@@ -114,23 +137,40 @@ cmd_watch_record_counter(void *arg, const struct report_job *rj,
 }
 
 static void
+cmd_watch_record_latency(void *arg, const struct report_job *rj,
+    const struct report_latency *l)
+{
+	struct cmd_watch_record	*r = arg;
+
+	(void)rj;
+	r->timed = 1;
+	r->p99_1s = l->p99_1s;
+}
+
+static void
 cmd_watch_record_tail(void *arg, const struct report_job *rj)
 {
 	struct cmd_watch_record	*r = arg;
 
 	(void)rj;
-	evbuffer_add_printf(r->out, "\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+	evbuffer_add_printf(r->out, "\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu",
 	    (unsigned long long)r->total[CTR_connections],
 	    (unsigned long long)r->rate[CTR_messages_received],
 	    (unsigned long long)r->rate[CTR_messages_sent],
 	    (unsigned long long)r->rate[CTR_bytes_received],
 	    (unsigned long long)r->rate[CTR_bytes_sent],
 	    (unsigned long long)r->total[CTR_connection_errors]);
+	if (r->timed)
+		evbuffer_add_printf(r->out, "\t%llu\n",
+		    (unsigned long long)r->p99_1s);
+	else
+		evbuffer_add_printf(r->out, "\t" CONTROL_WATCH_NONE "\n");
 }
 
 static const struct report_output cmd_watch_record = {
 	.head = cmd_watch_record_head,
 	.counter = cmd_watch_record_counter,
+	.latency = cmd_watch_record_latency,
 	.tail = cmd_watch_record_tail,
 };
 

@@ -35,7 +35,12 @@ enum control_watch_field {
 	CONTROL_WATCH_BYTES_IN,		/* bytes received a second */
 	CONTROL_WATCH_BYTES_OUT,	/* bytes sent a second */
 	CONTROL_WATCH_ERRORS,		/* connection errors, in all */
+	/* The 99th percentile of the latency over the last second, in ns:
+	 * CONTROL_WATCH_NONE for a job that times nothing, 0 for one that
+	 * timed nothing that second.  Daemons before it do not send it. */
+	CONTROL_WATCH_P99,
 	CONTROL_WATCH_FIELDS
 };
+#define CONTROL_WATCH_NONE	"-"
 
 #endif

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 #include <zlib.h>
 
+#include "http_latency.h"
 #include "http_server.h"
 #include "http_status.h"
 #include "log.h"
@@ -207,6 +208,7 @@ static const struct {
 	{ "/metrics", http_server_metrics },
 	{ "/", http_status_page },
 	{ "/api/stats", http_status_stats },
+	{ "/api/latency", http_latency },
 };
 
 static enum MHD_Result

@@ -2,8 +2,9 @@
 /*
  * The daemon's HTTP server, libmicrohttpd on a thread of its own: GET
  * /metrics (metrics.c renders it, gzipped for scrapers that take gzip),
- * and the status page, GET / and /api/stats (http_status.c).  What it
- * serves reads the counters without stopping any loop.
+ * and the status page, GET / and /api/stats (http_status.c) and
+ * /api/latency (http_latency.c).  What it serves reads the counters
+ * without stopping any loop.
  */
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H

@@ -31,9 +31,9 @@ http_status_seconds(const struct timespec *ts)
 	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
 }
 
-static enum MHD_Result
-http_status_reply(struct MHD_Connection *conn, const char *type,
-    struct MHD_Response *resp)
+enum MHD_Result
+http_status_reply(struct MHD_Connection *conn, unsigned int status,
+    const char *type, struct MHD_Response *resp)
 {
 	enum MHD_Result	rc;
 
@@ -46,7 +46,7 @@ http_status_reply(struct MHD_Connection *conn, const char *type,
 	    MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY, HTTP_STATUS_CSP);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS,
 	    "nosniff");
-	rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	rc = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return rc;
 }
@@ -54,7 +54,7 @@ http_status_reply(struct MHD_Connection *conn, const char *type,
 enum MHD_Result
 http_status_page(struct MHD_Connection *conn)
 {
-	return http_status_reply(conn, "text/html; charset=utf-8",
+	return http_status_reply(conn, MHD_HTTP_OK, "text/html; charset=utf-8",
 	    MHD_create_response_from_buffer(http_status_html_len,
 	    (void *)(uintptr_t)http_status_html, MHD_RESPMEM_PERSISTENT));
 }
@@ -91,9 +91,16 @@ http_status_stats(struct MHD_Connection *conn)
 	if ((b = evbuffer_new()) == NULL)
 		return MHD_NO;
 	http_status_render(b);
-	rc = http_status_reply(conn, "application/json",
-	    MHD_create_response_from_buffer(evbuffer_get_length(b),
-	    evbuffer_pullup(b, -1), MHD_RESPMEM_MUST_COPY));
+	rc = http_status_json(conn, MHD_HTTP_OK, b);
 	evbuffer_free(b);
 	return rc;
+}
+
+enum MHD_Result
+http_status_json(struct MHD_Connection *conn, unsigned int status,
+    struct evbuffer *b)
+{
+	return http_status_reply(conn, status, "application/json",
+	    MHD_create_response_from_buffer(evbuffer_get_length(b),
+	    evbuffer_pullup(b, -1), MHD_RESPMEM_MUST_COPY));
 }

@@ -9,7 +9,16 @@
 
 #include <microhttpd.h>
 
+struct evbuffer;
+
 enum MHD_Result	http_status_page(struct MHD_Connection *);
 enum MHD_Result	http_status_stats(struct MHD_Connection *);
+/* A reply with the page's headers (no-store, its security policy); resp
+ * NULL (out of memory) is none. */
+enum MHD_Result	http_status_reply(struct MHD_Connection *, unsigned int status,
+		    const char *type, struct MHD_Response *resp);
+/* b as a JSON reply of the page's API. */
+enum MHD_Result	http_status_json(struct MHD_Connection *, unsigned int status,
+		    struct evbuffer *b);
 
 #endif

@@ -26,17 +26,20 @@
 #define WT_CELL_MAX	WT_NAME_MAX
 #define WT_LINE_MAX	512
 
-/* A job record; v holds its numbers, from CONTROL_WATCH_CONNS on. */
+/* A job record; v holds its numbers, from CONTROL_WATCH_CONNS on, and
+ * WT_NONE for a latency the job does not have. */
 struct wt_row {
 	char		name[WT_NAME_MAX];
 	char		kind[WT_NAME_MAX];
 	uint64_t	v[CONTROL_WATCH_FIELDS];
 };
 
-#define WT_NCOLS	7
+#define WT_NONE		UINT64_MAX
+#define WT_NCOLS	8
 #define WT_NLEFT	2	/* the name and the kind; numbers go right */
 static const char *const wt_header[WT_NCOLS] = {
-	"JOB", "KIND", "CONNS", "MSG/S IN", "MSG/S OUT", "MB/S", "ERRORS"
+	"JOB", "KIND", "CONNS", "MSG/S IN", "MSG/S OUT", "MB/S", "ERRORS",
+	"P99"
 };
 
 static struct wt_row		*wt_rows;
@@ -116,6 +119,30 @@ wt_count(char *buf, uint64_t n)
 	wt_sig(buf, v, suffix[i]);
 }
 
+/* A latency in ns with 3 significant digits and its unit: 987ns,
+ * 1.23us, 45.6ms, 7.89s; "-" for none. */
+static void
+wt_latency(char *buf, uint64_t ns)
+{
+	static const char *const	 unit[] = { "us", "ms", "s" };
+	double				 v = (double)ns;
+	size_t				 i = 0;
+
+	if (ns == WT_NONE || ns == 0) {
+		snprintf(buf, WT_CELL_MAX, CONTROL_WATCH_NONE);
+		return;
+	}
+	if (ns < 1000) {
+		snprintf(buf, WT_CELL_MAX, "%lluns", (unsigned long long)ns);
+		return;
+	}
+	/* 999.5us is shown as 1.00ms, not as 1000us. */
+	for (v /= 1000; v >= 999.5 && i + 1 < sizeof(unit) / sizeof(unit[0]);
+	    i++)
+		v /= 1000;
+	wt_sig(buf, v, unit[i]);
+}
+
 static void
 wt_cells(const struct wt_row *r, char cell[WT_NCOLS][WT_CELL_MAX])
 {
@@ -131,6 +158,8 @@ wt_cells(const struct wt_row *r, char cell[WT_NCOLS][WT_CELL_MAX])
 	    "");
 	snprintf(cell[6], WT_CELL_MAX, "%llu",
 	    (unsigned long long)r->v[CONTROL_WATCH_ERRORS]);
+	/* The last second's, of the jobs that time messages. */
+	wt_latency(cell[7], r->v[CONTROL_WATCH_P99]);
 }
 
 static void
@@ -192,8 +221,10 @@ wt_draw(void)
 		wt_start();
 	memset(&total, 0, sizeof(total));
 	snprintf(total.name, sizeof(total.name), "total");
+	/* Percentiles of several jobs do not add up: none for the total. */
+	total.v[CONTROL_WATCH_P99] = WT_NONE;
 	for (i = 0; i < wt_nrows; i++)
-		for (j = CONTROL_WATCH_CONNS; j < CONTROL_WATCH_FIELDS; j++)
+		for (j = CONTROL_WATCH_CONNS; j < CONTROL_WATCH_P99; j++)
 			total.v[j] += wt_rows[i].v[j];
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
 		cols = ws.ws_col;
@@ -228,24 +259,33 @@ wt_draw(void)
 }
 
 /* A job record's fields into r; fields past those known are for later
- * versions and left alone. */
+ * versions and left alone, a latency missing (an earlier daemon's) or
+ * CONTROL_WATCH_NONE is none. */
 static int
 wt_parse(const char *fields, struct wt_row *r)
 {
 	char	 buf[WT_LINE_MAX], *s = buf, *f[CONTROL_WATCH_FIELDS], *end;
+	char	 none[] = CONTROL_WATCH_NONE;
 	size_t	 i;
 
 	if (snprintf(buf, sizeof(buf), "%s", fields) >= (int)sizeof(buf))
 		return -1;
-	for (i = 0; i < CONTROL_WATCH_FIELDS; i++)
-		if ((f[i] = strsep(&s, CONTROL_WATCH_SEP)) == NULL)
+	for (i = 0; i < CONTROL_WATCH_FIELDS; i++) {
+		f[i] = strsep(&s, CONTROL_WATCH_SEP);
+		if (f[i] == NULL && i == CONTROL_WATCH_P99)
+			f[i] = none;
+		else if (f[i] == NULL)
 			return -1;
+	}
 	if (snprintf(r->name, sizeof(r->name), "%s", f[CONTROL_WATCH_NAME]) >=
 	    (int)sizeof(r->name) ||
 	    snprintf(r->kind, sizeof(r->kind), "%s", f[CONTROL_WATCH_KIND]) >=
 	    (int)sizeof(r->kind))
 		return -1;
+	r->v[CONTROL_WATCH_P99] = WT_NONE;
 	for (i = CONTROL_WATCH_CONNS; i < CONTROL_WATCH_FIELDS; i++) {
+		if (i == CONTROL_WATCH_P99 && strcmp(f[i], none) == 0)
+			continue;
 		errno = 0;
 		r->v[i] = strtoull(f[i], &end, 10);
 		if (f[i][0] < '0' || f[i][0] > '9' || *end != '\0' ||

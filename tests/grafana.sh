@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # The Grafana dashboard (etc/grafana/wsbench.json) against a real
 # Prometheus scraping two daemons every second: every query of every panel
-# parses and returns data, and the receive and send rates it shows agree
+# parses and returns data (the latency panels' from a send job timing round
+# trips through an echo job), and the receive and send rates it shows agree
 # with `wsbenchctl stats` of the two daemons over the same window.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
@@ -78,6 +79,9 @@ note "prometheus: pid $prom_pid on $PROM, both targets up"
 # are in its data.  Both jobs are named r: the dashboard adds them up.
 start_recv a r "ws://127.0.0.1:$pport/" --connections 2
 start_recv b r "ws://127.0.0.1:$pport/" --connections 2
+# A job that times messages, for the latency panels: it runs to the end.
+out=$(ctl b start echo --name e --port 0) || fail "start echo: $out"
+ctl_ok b start send "ws://127.0.0.1:${out##*:}/" --name s --rate 100 >/dev/null
 wait_until 15 '[ "$(num_of a r connections)" -eq 2 ] && [ "$(num_of b r connections)" -eq 2 ]' ||
 	fail "r: $(num_of a r connections) connections in a, $(num_of b r connections) in b"
 sleep 3

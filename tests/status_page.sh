@@ -11,7 +11,13 @@
 #     (tests/helpers/chromium/status_cdp.py), the page logs no error or exception,
 #     shows every job, its figures move between two reads 2.5 s apart, and
 #     its chart has points; a screenshot goes to tests/status_page.png in
-#     the build directory.
+#     the build directory;
+#   with a send job timing round trips through an echo job: GET
+#     /api/latency?name=NAME is its distribution (percentiles rising to 1,
+#     counts to the total), and an error for a job that times nothing, an
+#     unknown job or no name; on the page, the send job's p50 and p99 show
+#     (none for the others), its percentile chart is drawn, and they agree
+#     with /api/stats read right after (within the histograms' resolution).
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
@@ -115,6 +121,50 @@ EOF
 	fi
 fi
 
+# A job that times messages: a send job through an echo job.
+out=$(ctl a start echo --name echo --port 0) || fail "start echo: $out"
+ctl_ok a start send "ws://127.0.0.1:${out##*:}/" --name send --rate 200 \
+	--connections 2 >/dev/null
+JOBS="$JOBS echo send"
+wait_until 10 '[ "$(num_of a send messages_received)" -gt 0 ]' ||
+	fail "send received nothing in 10 s"
+
+# latency_get QUERY NAME: GET /api/latency?QUERY into $WORK/NAME, with its
+# status code in $STATUS.
+latency_get() {
+	STATUS=$(curl -sS --max-time 10 -o "$WORK/$2" -w '%{http_code}' \
+		"$(metrics_url a "/api/latency$1")") || fail "GET /api/latency$1 failed"
+}
+latency_get '?name=send' latency
+check=$("$PYTHON3" - "$WORK/latency" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+pts = j.get("points", [])
+bad = []
+if j.get("name") != "send" or j.get("type") != "rtt":
+    bad.append(f"name {j.get('name')!r} type {j.get('type')!r}")
+if not isinstance(j.get("count"), int) or j["count"] <= 0 or len(pts) < 3:
+    bad.append(f"count {j.get('count')!r}, {len(pts)} points")
+else:
+    if pts[0][1] != 0 or pts[-1][1] != 1 or pts[-1][2] != j["count"]:
+        bad.append(f"first {pts[0]}, last {pts[-1]}")
+    for a, b in zip(pts, pts[1:]):
+        if not (a[0] <= b[0] and a[1] <= b[1] and a[2] <= b[2]):
+            bad.append(f"not rising: {a} then {b}")
+            break
+print("; ".join(bad))
+EOF
+) || fail "checking /api/latency failed: $(head -c 300 "$WORK/latency")"
+[ -z "$check" ] || defect "/api/latency?name=send: $check"
+for q in '?name=push:404:the job times nothing' '?name=nosuch:404:no such job' \
+	':400:no name=NAME in the query'; do
+	IFS=: read -r query code error <<<"$q"
+	latency_get "$query" latency.err
+	got=$(json_get 'j["error"]' <"$WORK/latency.err" 2>/dev/null)
+	[ "$STATUS $got" = "$code $error" ] ||
+		defect "GET /api/latency$query: $STATUS $(cat "$WORK/latency.err")"
+done
+
 out=$(curl -sS --max-time 10 "$(metrics_url a /nosuch)")
 [ "$out" = "not found: try /metrics, / or /api/stats" ] ||
 	defect "GET /nosuch says '$out'"
@@ -128,7 +178,7 @@ shot=$PWD/tests/status_page.png
 rm -f "$shot"
 run_bounded 90 "$PYTHON3" "$HELPERS/chromium/status_cdp.py" \
 	--profile "$WORK/chrome/profile" --url "$(metrics_url a /)" \
-	--screenshot "$shot" --wait-jobs 3 --gap 2.5 --timeout 45 \
+	--screenshot "$shot" --wait-jobs 5 --gap 2.5 --timeout 45 --timed 1 \
 	>"$WORK/report.json" 2>"$WORK/cdp.err"
 rc=$?
 sed 's/^/    /' "$WORK/cdp.err"
@@ -179,6 +229,15 @@ if ! is_uint "$points" || [ "$points" -lt 3 ] || ! is_uint "$pixels" || [ "$pixe
 else
 	note "the chart: $points points, $pixels coloured pixels"
 fi
+# The send job's latency: its p50 and p99 in the table, its chart, against
+# /api/stats; none for the jobs that time nothing.
+check=$(report '"; ".join(j["latency_problems"])')
+if [ -n "$check" ]; then
+	defect "latency on the page: $check"
+else
+	note "latency on the page: $(report 'j["latency"][-1]["shown"]["send"]')"
+fi
+
 live=$(report 'j["live"]')
 [ "$live" = "live, every second" ] || defect "the page says '$live'"
 

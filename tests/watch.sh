@@ -4,7 +4,10 @@
 # asked for them; on a terminal, a live table (aligned columns, a row a
 # job, rows coming and going with the jobs, Ctrl-C ending it with status 0
 # and the cursor back).  And the JSON of stats -j and list -j, read by jq,
-# for every kind of job and for text that needs escaping.
+# for every kind of job and for text that needs escaping.  Last, the 99th
+# percentile latency of a job that times messages (a send job through an
+# echo job) in the records, the plain line and the table, and none for a
+# job that times nothing.
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 # shellcheck disable=SC2016,SC2317 # conditions and helpers run by wait_until
@@ -128,7 +131,7 @@ aligned() {
 			defect "$1: line $n '$line' is not as long as the header '$header'"
 		case $line in
 		JOB* | total*) ;;
-		*) [[ ${line:col:4} =~ ^(push|recv|echo)$ ]] ||
+		*) [[ ${line:col:4} =~ ^(push|recv|echo|send)$ ]] ||
 			defect "$1: line $n '$line': no kind under KIND (column $col)" ;;
 		esac
 	done <"$WORK/$1.frame"
@@ -138,7 +141,7 @@ on_tty all --
 wait_until 10 'has_row all total && has_row all e1' ||
 	fail "no table on a terminal: $(cat -v "$WORK/all.raw" 2>&1 | tail -c 500)"
 header=$(head -n 1 "$WORK/all.frame")
-[[ $header =~ ^JOB\ +KIND\ +CONNS\ +MSG/S\ IN\ +MSG/S\ OUT\ +MB/S\ +ERRORS$ ]] ||
+[[ $header =~ ^JOB\ +KIND\ +CONNS\ +MSG/S\ IN\ +MSG/S\ OUT\ +MB/S\ +ERRORS\ +P99$ ]] ||
 	defect "table header: '$header'"
 rows=$(awk 'NR > 1 { print $1 }' "$WORK/all.frame" | xargs)
 [ "$rows" = "p1 r1 e1 total" ] || defect "table rows: '$rows', expected 'p1 r1 e1 total'"
@@ -274,6 +277,52 @@ got=$(ctl a stats -j rx | jq -r '.[0].last_error | type')
 got=$(ctl a stats -j p1 | jq -r '.[0] | [.messages_sent > 0,
 	.per_second.messages_sent > 0, .last_close == null] | join(" ")')
 [ "$got" = "true true true" ] || defect "p1 stats -j: $got"
+
+# --- latency ----------------------------------------------------------------
+
+# A send job times the round trips of its messages through an echo job;
+# p1 times nothing.
+out=$(ctl a start echo --name te --port 0) || fail "start echo te: $out"
+ctl_ok a start send "ws://127.0.0.1:${out##*:}/" --name ts --rate 200 \
+	--connections 2 >/dev/null
+
+# p99_field JOB: the last field of JOB's first record of `watch --table`.
+p99_field() {
+	run_bounded 20 "$WSBENCHCTL" -s "$sock" watch --table "$1" 2>/dev/null |
+		head -n 1 | awk -F '\t' '{ print NF == 10 ? $10 : "fields " NF }'
+}
+wait_until 15 'is_uint "$(p99_field ts)" && [ "$(p99_field ts)" -gt 0 ]' ||
+	defect "watch --table ts: p99 '$(p99_field ts)', expected ns above 0"
+# On loopback at 200 a second, under 10 s even on a loaded machine.
+got=$(p99_field ts)
+{ is_uint "$got" && [ "$got" -lt 10000000000 ]; } ||
+	defect "watch --table ts: p99 of $got ns"
+got=$(p99_field p1)
+[ "$got" = - ] || defect "watch --table p1: p99 '$got', expected '-'"
+
+# The plain line of a timed job ends with its p99, others' do not.
+watch_pipe ts.out ts
+# Every line so; one at least with a figure.
+{ ! grep -Evqx 'messages sent: [0-9]+ per second [0-9]+ total p99 ([0-9]+\.[0-9]{3} (us|ms|s)|[0-9]+ ns|-)' \
+	"$WORK/ts.out" && grep -Eq 's$' "$WORK/ts.out"; } ||
+	defect "watch ts: $(cat "$WORK/ts.out")"
+watch_pipe p1.out p1
+plain_lines p1.out sent
+
+# The table: ts's P99 with its unit, "-" for p1 and the total.
+# p99_cell TAG JOB: the last cell of JOB's row.
+p99_cell() {
+	awk -v n="$2" '$1 == n { print $NF }' "$WORK/$1.frame" 2>/dev/null
+}
+on_tty lat --
+wait_until 10 '[[ $(p99_cell lat ts) =~ ^[0-9.]+(ns|us|ms|s)$ ]]' ||
+	defect "table: ts's P99 is '$(p99_cell lat ts)': $(cat "$WORK/lat.frame")"
+for job in p1 total; do
+	[ "$(p99_cell lat $job)" = - ] ||
+		defect "table: $job's P99 is '$(p99_cell lat $job)', expected '-'"
+done
+aligned lat
+off_tty lat
 
 stop_daemon a
 finish

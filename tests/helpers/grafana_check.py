@@ -6,8 +6,9 @@ grafana_check.py --prometheus URL --dashboard JSON panels --start T0
     --at T --instance HOST:PORT...
 
 - checks the dashboard's shape: uid, schema, the datasource, instance and
-  name variables, unique panel ids and titles, panels of type timeseries
-  or stat on the datasource variable, each family of REQUIRED shown,
+  name variables, unique panel ids and titles, panels of type timeseries,
+  stat or heatmap on the datasource variable (a heatmap's targets in the
+  heatmap format, summed by le), each family of REQUIRED shown,
   every selector filtered by $instance (and by $name where the family has
   a name label), counters only inside rate() or increase() over
   $__rate_interval or $__range;
@@ -57,6 +58,7 @@ REQUIRED = ["wsbench_messages_received_total", "wsbench_messages_sent_total",
             "wsbench_handshake_duration_seconds_bucket",
             "wsbench_payload_bytes_received_total",
             "wsbench_payload_bytes_sent_total",
+            "wsbench_latency_seconds_bucket",
             "process_cpu_seconds_total", "process_resident_memory_bytes"]
 SELECTOR = re.compile(r"\b((?:wsbench|process)_[a-z_]+)\b"
                       r"(\{[^}]*\})?(\[[^]]*\])?")
@@ -182,8 +184,13 @@ def check_shape(dash):
         problem("panel titles repeat: %s" % titles)
     families = set()
     for p in dash["panels"]:
-        if p.get("type") not in ("timeseries", "stat"):
+        if p.get("type") not in ("timeseries", "stat", "heatmap"):
             problem("%s: type %s" % (p.get("title"), p.get("type")))
+        for t in p.get("targets", []) if p.get("type") == "heatmap" else []:
+            if t.get("format") != "heatmap" or \
+                    not t.get("expr", "").startswith("sum by (le) ("):
+                problem("%s [%s]: not buckets summed by le in the heatmap "
+                        "format" % (p.get("title"), t.get("refId")))
         if not all(k in p.get("gridPos", {}) for k in "xywh"):
             problem("%s: no gridPos" % p.get("title"))
         refs = [t.get("refId") for t in p.get("targets", [])]

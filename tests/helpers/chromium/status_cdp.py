@@ -4,14 +4,17 @@
 DevTools protocol and reports what the page showed, as JSON on stdout.
 
   status_cdp.py --profile DIR --url URL --screenshot FILE [--wait-jobs N]
-                [--gap SECONDS] [--timeout SECONDS]
+                [--gap SECONDS] [--timeout SECONDS] [--timed N]
 
 DIR is the Chromium profile started with --remote-debugging-port=0: its
 DevToolsActivePort file names the port.  The page is opened from a blank
 tab after the Runtime, Log and Page domains are on, so that nothing it
 logs while loading is missed.  Once the table shows N jobs, the table is
 read twice, --gap seconds apart; then the chart's state is read and a
-screenshot saved.  The report:
+screenshot saved.  With --timed N, it first waits until N latency charts
+have points, and then reads, as often as it takes (up to 20 times) until
+they agree, the page's latency figures as soon as it drew an answer,
+together with /api/stats fetched by the page right after.  The report:
 
   {"errors": [...],        console errors, exceptions, log entries of
                            level error (CSP violations and failed loads
@@ -21,7 +24,15 @@ screenshot saved.  The report:
    "legend": [...],        the legend's items
    "points": N,            points the chart drew
    "colored_pixels": N,    saturated pixels on the chart (its lines)
-   "live": "..."}          the page's own liveness note
+   "live": "...",          the page's own liveness note
+   "latency": [{"shown": {job: {"p50", "p99", "charts": {"points",
+                "colored_pixels", "count", "p50", "p99"}}},
+                "api": [jobs of /api/stats]}, ...]
+                           with --timed: each read of the latency
+                           figures (table cells as shown, chart figures
+                           in microseconds), the last the one that agreed
+                           if any did
+   "latency_problems": [...]  where the last read disagrees}
 
 Exit 0 with a report, 1 on a failure of the browser or protocol (message
 on stderr).  Python standard library and python3-websockets only.
@@ -63,6 +74,85 @@ CHART_JS = """(() => {
 })()"""
 
 
+LATENCY_JS = """(async () => {
+  // Right after the page drew an answer, so that /api/stats is read
+  // within the same second.
+  const charts = document.getElementById('latency-charts');
+  const drawn = charts.dataset.drawn;
+  for (let i = 0; i < 150 && charts.dataset.drawn === drawn; i++)
+    await new Promise(r => setTimeout(r, 20));
+  const shown = {};
+  for (const tr of document.querySelectorAll('#jobs tbody tr[data-job]'))
+    shown[tr.dataset.job] = {p50: tr.querySelector('.p50').textContent,
+                             p99: tr.querySelector('.p99').textContent};
+  for (const div of document.querySelectorAll('#latency-charts div')) {
+    const cv = div.querySelector('canvas');
+    const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const hi = Math.max(d[i], d[i + 1], d[i + 2]);
+      const lo = Math.min(d[i], d[i + 1], d[i + 2]);
+      if (d[i + 3] > 128 && hi - lo > 80)
+        n++;
+    }
+    (shown[div.dataset.job] = shown[div.dataset.job] || {}).chart = {
+      points: +(cv.dataset.points || 0), colored_pixels: n,
+      count: +(cv.dataset.count || 0), p50: +(cv.dataset.p50 || 0),
+      p99: +(cv.dataset.p99 || 0), title: div.querySelector('h3').textContent};
+  }
+  const r = await fetch('/api/stats', {cache: 'no-store'});
+  return {shown, api: (await r.json()).jobs};
+})()"""
+
+CHARTS_JS = """[...document.querySelectorAll('#latency-charts canvas')]
+  .filter(cv => +(cv.dataset.points || 0) > 0).length"""
+
+# Units of the page's latency figures, in microseconds.
+UNITS = {"ns": 1e-3, "\u00b5s": 1, "ms": 1e3, "s": 1e6}
+# The histograms' buckets are under 1% wide; the page shows 3 digits.
+TOLERANCE = 0.02
+
+
+def micros(text):
+    """A latency as the page shows it ("1.23 ms"), in microseconds; None
+    for "-"."""
+    parts = text.split()
+    if len(parts) != 2 or parts[1] not in UNITS:
+        return None
+    return float(parts[0]) * UNITS[parts[1]]
+
+
+def latency_problems(read):
+    """What the page shows of latency that /api/stats, read right after,
+    does not say: a timed job's p50 and p99 in the table against its last
+    second's, its chart's against its window's, its chart drawn; no
+    figure and no chart for a job that times nothing."""
+    bad = []
+    for j in read["api"]:
+        lat, shown = j.get("latency"), read["shown"].get(j["name"], {})
+        chart = shown.get("chart")
+        if not lat:
+            if shown.get("p50") != "-" or shown.get("p99") != "-" or chart:
+                bad.append(f"{j['name']} times nothing, shows {shown}")
+            continue
+        figures = [("table p50", micros(shown.get("p50", "")),
+                    lat["p50_1s_us"]),
+                   ("table p99", micros(shown.get("p99", "")),
+                    lat["p99_1s_us"])]
+        if not chart:
+            bad.append(f"{j['name']}: no chart")
+        else:
+            figures += [("chart p50", chart["p50"], lat["window"]["p50_us"]),
+                        ("chart p99", chart["p99"], lat["window"]["p99_us"])]
+            if chart["points"] < 3 or chart["colored_pixels"] < 50:
+                bad.append(f"{j['name']}: chart of {chart['points']} points"
+                           f", {chart['colored_pixels']} coloured pixels")
+        for what, got, want in figures:
+            if got is None or not want or abs(got - want) > TOLERANCE * want:
+                bad.append(f"{j['name']}: {what} {got} us, /api/stats {want}")
+    return bad
+
+
 def log(*args):
     print("status_cdp:", *args, file=sys.stderr, flush=True)
 
@@ -98,9 +188,11 @@ class Tab:
             raise RuntimeError(f"{method}: {msg['error']}")
         return msg["result"]
 
-    async def evaluate(self, expr):
+    async def evaluate(self, expr, await_promise=False):
+        """The value of expr, or of the promise it gives with
+        await_promise."""
         r = await self.call("Runtime.evaluate", expression=expr,
-                            returnByValue=True)
+                            returnByValue=True, awaitPromise=await_promise)
         if "exceptionDetails" in r:
             raise RuntimeError(f"evaluate: {r['exceptionDetails']}")
         return r["result"].get("value")
@@ -176,7 +268,7 @@ async def run(args):
         for domain in ("Runtime", "Log", "Page"):
             await tab.call(domain + ".enable")
         await tab.call("Emulation.setDeviceMetricsOverride", width=1200,
-                       height=900, deviceScaleFactor=1, mobile=False)
+                       height=1300, deviceScaleFactor=1, mobile=False)
         await tab.call("Page.navigate", url=args.url)
 
         async def loaded():
@@ -192,6 +284,18 @@ async def run(args):
         log(f"table shows {len(reads[0])} job(s)")
         await asyncio.sleep(args.gap)
         reads.append(await tab.evaluate(TABLE_JS))
+        latency = []
+        if args.timed:
+            async def charts_drawn():
+                return await tab.evaluate(CHARTS_JS) >= args.timed
+
+            if not await until(deadline, charts_drawn):
+                log(f"fewer than {args.timed} latency charts with points")
+            for _ in range(20):
+                latency.append(await tab.evaluate(LATENCY_JS, True))
+                if not latency_problems(latency[-1]):
+                    break
+            log(f"latency read {len(latency)} time(s)")
         chart = await tab.evaluate(CHART_JS)
         shot = await tab.call("Page.captureScreenshot", format="png")
         with open(args.screenshot, "wb") as f:
@@ -200,7 +304,10 @@ async def run(args):
         # Whatever the last poll logs has its moment to arrive.
         await asyncio.sleep(1)
         tab.reader.cancel()
-    report = {"errors": errors_of(tab.events), "reads": reads}
+    report = {"errors": errors_of(tab.events), "reads": reads,
+              "latency": latency,
+              "latency_problems": latency_problems(latency[-1])
+              if latency else []}
     report.update(chart)
     return report
 
@@ -213,6 +320,8 @@ def main():
     ap.add_argument("--wait-jobs", type=int, default=1)
     ap.add_argument("--gap", type=float, default=2.5)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--timed", type=int, default=0,
+                    help="latency charts to wait for and check")
     args = ap.parse_args()
     try:
         report = asyncio.run(run(args))

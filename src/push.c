@@ -32,11 +32,11 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -227,6 +227,7 @@ nomem:
 
 static void	push_accept(struct job *, int);
 
+/* --rate, which excludes --deflate (see the top). */
 static int
 push_rate(struct push *p, const struct args *a, char *err, size_t errlen)
 {

@@ -74,9 +74,11 @@ late=$(stat_of a p sends_late) || fail "no sends_late in stats p"
 note "p: $total messages sent, $late late"
 
 # --- a low rate is never late ----------------------------------------------------
+# A send is late past one interval: 200 ms here, which even a worker of a
+# loaded machine keeps to.
 
-stamped_clients q 20 3 1
+stamped_clients q 5 3 1
 expect_stat a q sends_late == 0
-expect_stat a q messages_sent '>=' 50
+expect_stat a q messages_sent '>=' 10
 
 finish

@@ -81,4 +81,16 @@ stamped_clients q 5 3 1
 expect_stat a q sends_late == 0
 expect_stat a q messages_sent '>=' 10
 
+# --- a paced connection open when the daemon stops ----------------------------------
+# Its timer goes with it (a leak would show in a sanitizer build's log).
+
+spawn "$PYTHON3" "$HELPERS/stamp_client.py" "ws://127.0.0.1:$PUSH_PORT/" \
+	--rate 5 --seconds 60 >/dev/null 2>>"$WORK/last.err"
+last=$LAST_PID
+# shellcheck disable=SC2016
+wait_until 15 '[ "$(num_of a q connections)" -eq 1 ]' ||
+	fail "the last client does not connect: $(cat "$WORK/last.err")"
+stop_daemon a
+wait_pid "$last" 15 || fail "the last client outlives the daemon"
+
 finish

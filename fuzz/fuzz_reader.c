@@ -9,6 +9,15 @@
  * Input: a flags byte (role, permessage-deflate, a message limit), the
  * limit, the number of cut lengths and those lengths (used in turn, over
  * and over), then the bytes on the wire.
+ *
+ * With the fail flag, a callback sets the reader's fail at the event the
+ * next byte numbers (a message's first data, its end, a control frame,
+ * counted from 1), as a job does that gives up on a connection: the feed
+ * must stop there with that code, and no callback may come after it.
+ * Both feeds then tell the same story, unless a data callback failed:
+ * the fast path checks a whole frame's UTF-8 before handing it on, the
+ * general path as the bytes come, so the two may see a bad frame and a
+ * failing callback in either order.
  */
 #include "config.h"
 
@@ -21,11 +30,13 @@
 #define READER_SERVER	0x01
 #define READER_DEFLATE	0x02
 #define READER_LIMIT	0x04
+#define READER_FAIL	0x08
+#define READER_FAIL_CODE WS_CLOSE_INTERNAL	/* one the reader never gives */
 #define READER_CUTS_MAX	16
 
 /* What one feed saw. */
 struct reader_log {
-	const struct ws_reader *r;
+	struct ws_reader *r;
 	uint64_t	 digest;	/* of messages and control frames */
 	uint64_t	 messages;
 	uint64_t	 payload;	/* of those not compressed */
@@ -34,7 +45,23 @@ struct reader_log {
 	int		 opcode;
 	uint8_t		*msg;
 	size_t		 msg_len;
+	/* The events so far, the one to fail at (0: none), and whether a
+	 * data callback failed. */
+	unsigned int	 events, fail_at;
+	int		 data_failed;
 };
+
+/* Counts an event, failing the reader at the one chosen; none may come
+ * once it has failed. */
+static void
+reader_event(struct reader_log *log, int data)
+{
+	FUZZ_CHECK(log->r->fail == 0);
+	if (++log->events == log->fail_at) {
+		log->r->fail = READER_FAIL_CODE;
+		log->data_failed = data;
+	}
+}
 
 static void
 reader_on_data(void *arg, int opcode, const uint8_t *p, size_t n)
@@ -44,6 +71,9 @@ reader_on_data(void *arg, int opcode, const uint8_t *p, size_t n)
 	FUZZ_CHECK(opcode == WS_OP_TEXT || opcode == WS_OP_BINARY);
 	FUZZ_CHECK(n > 0);
 	FUZZ_CHECK(log->opcode == 0 || log->opcode == opcode);
+	FUZZ_CHECK(log->r->fail == 0);
+	if (log->msg_len == 0)
+		reader_event(log, 1);
 	log->opcode = opcode;
 	if ((log->msg = realloc(log->msg, log->msg_len + n)) == NULL)
 		abort();
@@ -74,6 +104,7 @@ reader_on_message(void *arg, int opcode, uint64_t len)
 		log->payload += len;
 	log->opcode = 0;
 	log->msg_len = 0;
+	reader_event(log, 0);
 }
 
 static int
@@ -105,6 +136,7 @@ reader_on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 		FUZZ_CHECK(reader_close_ok(p, n));
 	log->digest = fuzz_hash(log->digest, event, sizeof(event));
 	log->digest = fuzz_hash(log->digest, p, n);
+	reader_event(log, 0);
 }
 
 static const struct ws_reader_ops reader_ops = {
@@ -115,12 +147,12 @@ static const struct ws_reader_ops reader_ops = {
 
 /*
  * Feeds wire[0..n) in pieces of cuts[0], cuts[1]... bytes (cycling), each
- * in a buffer of its own so that a read past a piece is seen.  Returns the
- * close code.
+ * in a buffer of its own so that a read past a piece is seen, failing at
+ * event fail_at.  Returns the close code.
  */
 static int
 reader_feed(struct ws_reader *r, struct reader_log *log, const uint8_t *wire,
-    size_t n, const size_t *cuts, size_t ncuts)
+    size_t n, const size_t *cuts, size_t ncuts, unsigned int fail_at)
 {
 	uint8_t	*piece;
 	size_t	 off = 0, len, i = 0;
@@ -128,6 +160,7 @@ reader_feed(struct ws_reader *r, struct reader_log *log, const uint8_t *wire,
 
 	memset(log, 0, sizeof(*log));
 	log->r = r;
+	log->fail_at = fail_at;
 	while (code == 0 && off < n) {
 		len = cuts[i++ % ncuts];
 		if (len > n - off)
@@ -138,7 +171,11 @@ reader_feed(struct ws_reader *r, struct reader_log *log, const uint8_t *wire,
 		off += len;
 	}
 	FUZZ_CHECK(code == 0 || code == WS_CLOSE_PROTOCOL ||
-	    code == WS_CLOSE_BAD_DATA || code == WS_CLOSE_TOO_BIG);
+	    code == WS_CLOSE_BAD_DATA || code == WS_CLOSE_TOO_BIG ||
+	    code == READER_FAIL_CODE);
+	/* The failing callback stops the feed with its code, at once. */
+	FUZZ_CHECK((code == READER_FAIL_CODE) == (r->fail != 0));
+	FUZZ_CHECK(r->fail == 0 || log->events == fail_at);
 	FUZZ_CHECK(r->messages == log->messages);
 	FUZZ_CHECK(r->payload == log->payload);
 	free(log->msg);
@@ -154,11 +191,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reader_log	 whole_log, cut_log;
 	size_t			 cuts[READER_CUTS_MAX], ncuts, i, all;
 	uint64_t		 max;
+	unsigned int		 fail_at;
 	uint8_t			 flags;
 	int			 whole_code, cut_code;
 
 	flags = fuzz_byte(&in);
 	max = flags & READER_LIMIT ? 1 + (uint64_t)fuzz_byte(&in) * 3 : 0;
+	fail_at = flags & READER_FAIL ? 1 + fuzz_byte(&in) % 16 : 0;
 	ncuts = 1 + fuzz_byte(&in) % READER_CUTS_MAX;
 	for (i = 0; i < ncuts; i++)
 		cuts[i] = 1 + (size_t)fuzz_byte(&in);
@@ -168,8 +207,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whole.deflate = (flags & READER_DEFLATE) != 0;
 	cut = whole;
 	all = in.n;
-	whole_code = reader_feed(&whole, &whole_log, in.p, in.n, &all, 1);
-	cut_code = reader_feed(&cut, &cut_log, in.p, in.n, cuts, ncuts);
+	whole_code = reader_feed(&whole, &whole_log, in.p, in.n, &all, 1,
+	    fail_at);
+	cut_code = reader_feed(&cut, &cut_log, in.p, in.n, cuts, ncuts,
+	    fail_at);
+	if (whole_log.data_failed || cut_log.data_failed)
+		return 0;
 
 	FUZZ_CHECK(whole_code == cut_code);
 	FUZZ_CHECK(whole_log.digest == cut_log.digest);

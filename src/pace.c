@@ -36,9 +36,12 @@ pace_owed(const struct pace *p, uint64_t now)
 
 	if (now < p->t0)
 		return 0;
-	s = now - p->t0;
-	/* The number of messages due in [t0, now]: floor(s * rate) + 1. */
-	due = s / PACE_NS * p->rate + s % PACE_NS * p->rate / PACE_NS + 1;
+	/* The number of messages k with pace_due(k) <= now, that is with
+	 * floor(k / rate) <= now - t0, or k / rate < s = now - t0 + 1 ns:
+	 * ceil(s * rate). */
+	s = now - p->t0 + 1;
+	due = s / PACE_NS * p->rate +
+	    (s % PACE_NS * p->rate + PACE_NS - 1) / PACE_NS;
 	return due > p->next ? due - p->next : 0;
 }
 

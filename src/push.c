@@ -15,6 +15,16 @@
  * thing a worker does for a connection, so it is done PUSH_ZSTEP bytes a
  * call, a large message over several: the other connections of the worker,
  * and new handshakes, get their turn in between.
+ *
+ * With --rate N each connection instead sends stamped messages (stamp.h)
+ * at N a second on a fixed timetable (pace.h): a timer wakes it at the
+ * next due time and it queues every message owed by then, each stamped
+ * with its sequence number and due time.  It still queues only up to the
+ * watermark: a client that reads slowly leaves messages owed, sent late
+ * once it catches up, so its backlog shows downstream as latency.  The
+ * burst then serves as the template of one frame.  Not with --deflate:
+ * every stamped copy is different, so none could share a compressed
+ * burst, and compressing each one would time zlib as much as the network.
  */
 
 #include "config.h"
@@ -26,8 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 
 #include "conn.h"
 #include "counters.h"
@@ -35,7 +47,9 @@
 #include "log.h"
 #include "loop.h"
 #include "message.h"
+#include "pace.h"
 #include "server.h"
+#include "stamp.h"
 #include "ws_deflate.h"
 #include "ws_frame.h"
 
@@ -63,11 +77,15 @@
 #define PUSH_ZSTEP	(256 * 1024)
 
 #define PUSH_OPT_MESSAGE	SERVER_OPT_NEXT	/* MESSAGE_OPTS from here */
+#define PUSH_OPT_RATE		(PUSH_OPT_MESSAGE + MESSAGE_OPT_COUNT)
+#define PUSH_RATE_MAX		10000000
 
 static const struct args_opt push_opts[] = {
 	JOB_OPTS,
 	SERVER_OPTS,
 	MESSAGE_OPTS(PUSH_OPT_MESSAGE),
+	[PUSH_OPT_RATE] = ARGS_NUMBER("--rate", "N", 1, PUSH_RATE_MAX,
+	    "send N stamped messages a second on each connection"),
 	ARGS_END
 };
 
@@ -87,6 +105,7 @@ struct push {
 	const uint8_t		*payload;	/* the message, in burst */
 	size_t			 size;
 	int			 opcode;
+	uint64_t		 rate;		/* --rate; 0: as fast as read */
 };
 
 /* Where a chunk of compressed frames ends, and the messages up to it. */
@@ -109,6 +128,9 @@ struct push_conn {
 	uint64_t		 queued_msgs;
 	struct push_mark	 marks[PUSH_MARKS];
 	unsigned int		 mark_first, nmarks;
+	/* --rate: the timetable, and the timer set for its next message. */
+	struct pace		 pace;
+	struct event		*timer;
 };
 
 static void
@@ -184,7 +206,8 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 {
 	struct message	m;
 
-	if (message_prepare(&m, a, PUSH_OPT_MESSAGE, 0, err, errlen) == -1)
+	if (message_prepare(&m, a, PUSH_OPT_MESSAGE, p->rate != 0, err,
+	    errlen) == -1)
 		return -1;
 	p->opcode = m.opcode;
 	p->size = m.size;
@@ -204,6 +227,23 @@ nomem:
 
 static void	push_accept(struct job *, int);
 
+/* --rate, which excludes --deflate (see the top). */
+static int
+push_rate(struct push *p, const struct args *a, char *err, size_t errlen)
+{
+	unsigned long	rate;
+
+	if (args_uint(a, PUSH_OPT_RATE, 0, &rate, err, errlen) == -1)
+		return -1;
+	if (rate != 0 && p->srv.deflate) {
+		snprintf(err, errlen, "--rate and --deflate exclude each "
+		    "other: stamped messages are not compressed");
+		return -1;
+	}
+	p->rate = rate;
+	return 0;
+}
+
 static int
 push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
@@ -215,7 +255,8 @@ push_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = p;
 	p->srv.accept = push_accept;
-	if (server_prepare(&p->srv, a, err, errlen) == -1)
+	if (server_prepare(&p->srv, a, err, errlen) == -1 ||
+	    push_rate(p, a, err, errlen) == -1)
 		return -1;
 	return push_message(p, a, err, errlen);
 }
@@ -392,6 +433,16 @@ push_open_deflate(struct push_conn *pc, const struct ws_deflate_params *a)
 	return 0;
 }
 
+/* Messages are counted from the bytes written after what is queued now
+ * (the 101), and the writable op comes when the output runs low. */
+static void
+push_begin(struct conn *c, struct push_conn *pc)
+{
+	pc->data_start = conn_written(c) +
+	    evbuffer_get_length(conn_output(c));
+	conn_set_lowmark(c, PUSH_LOW);
+}
+
 static void
 push_open(struct conn *c)
 {
@@ -402,9 +453,7 @@ push_open(struct conn *c)
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
-	pc->data_start = conn_written(c) +
-	    evbuffer_get_length(conn_output(c));
-	conn_set_lowmark(c, PUSH_LOW);
+	push_begin(c, pc);
 	push_fill(c, pc);
 }
 
@@ -427,12 +476,122 @@ push_closed(struct conn *c, int failed)
 		push_count_sent(c, pc);
 	push_burst_unref(pc->burst);
 	free(pc->zbuf);
+	if (pc->timer != NULL)
+		event_free(pc->timer);
 	free(pc);
 }
 
 static const struct conn_ops push_conn_ops = {
 	.open = push_open,
 	.writable = push_writable,
+	.closed = push_closed,
+};
+
+/* --rate: the wall clock, which stamps carry, in nanoseconds. */
+static uint64_t
+push_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Queues the messages owed by now, each a copy of the burst's first frame
+ * with its own stamp, until the output passes the watermark.  Every
+ * stamped frame is as long as the burst's frames, so push_count_sent()
+ * counts them from the bytes written, exactly, as it does the burst's.
+ */
+static int
+push_rate_queue(struct conn *c, struct push_conn *pc, uint64_t now)
+{
+	struct evbuffer		*out = conn_output(c);
+	const struct push_burst	*b = pc->burst;
+	size_t			 len = evbuffer_get_length(out);
+	size_t			 at = b->frame_len - b->payload_len;
+	struct evbuffer_iovec	 v;
+	uint64_t		 n, i, k, late = 0;
+	uint8_t			*f;
+
+	if (len >= PUSH_HIGH || (n = pace_owed(&pc->pace, now)) == 0)
+		return 0;
+	if (n > (PUSH_HIGH - len) / b->frame_len + 1)
+		n = (PUSH_HIGH - len) / b->frame_len + 1;
+	if (evbuffer_reserve_space(out, (ssize_t)(n * b->frame_len), &v,
+	    1) != 1)
+		return -1;
+	for (i = 0, f = v.iov_base; i < n; i++, f += b->frame_len) {
+		k = pc->pace.next++;
+		memcpy(f, b->data, b->frame_len);
+		stamp_write(f + at, k, pace_due(&pc->pace, k));
+		late += pace_late(&pc->pace, k, now);
+	}
+	v.iov_len = n * b->frame_len;
+	if (evbuffer_commit_space(out, &v, 1) == -1)
+		return -1;
+	if (late > 0)
+		counter_add(conn_slot(c), CTR_sends_late, late);
+	return 0;
+}
+
+/* Queues what is owed, then sleeps until the next message is due; with
+ * messages still owed the output is full, and its writable op comes back
+ * once the client has read enough. */
+static void
+push_rate_fill(struct conn *c, struct push_conn *pc)
+{
+	uint64_t	now = push_now_ns(), us;
+	struct timeval	tv;
+
+	push_count_sent(c, pc);
+	if (push_rate_queue(c, pc, now) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
+	if (pace_owed(&pc->pace, now) > 0)
+		return;
+	/* Rounded up: woken before the due time, it would find nothing. */
+	us = (pace_due(&pc->pace, pc->pace.next) - now + 999) / 1000;
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
+	evtimer_add(pc->timer, &tv);
+}
+
+/* Through the connection, which calls the writable op only while it is
+ * open: the timer may go off once a close has been sent. */
+static void
+push_rate_due(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_writable_later(arg);
+}
+
+static void
+push_rate_open(struct conn *c)
+{
+	struct push_conn	*pc = conn_priv(c);
+
+	if ((pc->timer = evtimer_new(loop_base(loop_self()), push_rate_due,
+	    c)) == NULL) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
+	push_begin(c, pc);
+	pace_start(&pc->pace, push_now_ns(), pc->push->rate);
+	push_rate_fill(c, pc);
+}
+
+static void
+push_rate_writable(struct conn *c)
+{
+	push_rate_fill(c, conn_priv(c));
+}
+
+static const struct conn_ops push_rate_conn_ops = {
+	.open = push_rate_open,
+	.writable = push_rate_writable,
 	.closed = push_closed,
 };
 
@@ -456,8 +615,8 @@ push_accept(struct job *j, int fd)
 	pc->push = p;
 	pc->burst = p->burst;
 	atomic_fetch_add(&pc->burst->refs, 1);
-	if ((c = conn_accept(j, loop_self(), fd, p->srv.tls, &push_conn_ops,
-	    pc)) == NULL) {
+	if ((c = conn_accept(j, loop_self(), fd, p->srv.tls, p->rate != 0 ?
+	    &push_rate_conn_ops : &push_conn_ops, pc)) == NULL) {
 		push_burst_unref(pc->burst);
 		free(pc);
 	} else if (p->srv.deflate)

@@ -168,11 +168,11 @@ for kind in $kinds; do
 	[ -n "$opts" ] || defect "start $kind --bogus lists no options"
 	expect_completion "$opts" wsbenchctl start "$kind" --
 done
-expect_completion "--binary --bind --deflate --max-message --name --port --tls-cert --tls-key" \
+expect_completion "--binary --bind --deflate --max-message --name --port --rate --tls-cert --tls-key" \
 	wsbenchctl start push --msg yo --
-expect_completion "--bind --deflate --max-message --msg --name --port --size --tls-cert --tls-key" \
+expect_completion "--bind --deflate --max-message --msg --name --port --rate --size --tls-cert --tls-key" \
 	wsbenchctl start push --binary --
-expect_completion "--binary --bind --deflate --max-message --name --port --tls-cert --tls-key" \
+expect_completion "--binary --bind --deflate --max-message --name --port --rate --tls-cert --tls-key" \
 	wsbenchctl start push --size 10 --
 expect_completion "" wsbenchctl start push --port ''
 expect_completion "--ca --connections --deflate --deflate-offer --header --insecure --latency --max-message --name --protocol" \

@@ -49,7 +49,7 @@ reader_control(struct ws_reader *r, const struct ws_reader_ops *ops,
 	}
 	if (ops->control != NULL)
 		ops->control(arg, r->hdr.opcode, r->ctl, n);
-	return 0;
+	return r->fail;
 }
 
 static int

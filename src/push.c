@@ -36,10 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 
 #include "conn.h"
 #include "counters.h"
@@ -50,6 +48,7 @@
 #include "pace.h"
 #include "server.h"
 #include "stamp.h"
+#include "timerq.h"
 #include "ws_deflate.h"
 #include "ws_frame.h"
 
@@ -106,6 +105,7 @@ struct push {
 	size_t			 size;
 	int			 opcode;
 	uint64_t		 rate;		/* --rate; 0: as fast as read */
+	uint64_t		 offset;	/* --rate: wall - monotonic */
 };
 
 /* Where a chunk of compressed frames ends, and the messages up to it. */
@@ -128,9 +128,12 @@ struct push_conn {
 	uint64_t		 queued_msgs;
 	struct push_mark	 marks[PUSH_MARKS];
 	unsigned int		 mark_first, nmarks;
-	/* --rate: the timetable, and the timer set for its next message. */
+	/* --rate: the timetable (CLOCK_MONOTONIC), and the timer set for
+	 * its next message, on the worker's timer queue once attached. */
 	struct pace		 pace;
-	struct event		*timer;
+	struct timerq_entry	 timer;
+	struct conn		*conn;
+	int			 attached;
 };
 
 static void
@@ -241,6 +244,7 @@ push_rate(struct push *p, const struct args *a, char *err, size_t errlen)
 		return -1;
 	}
 	p->rate = rate;
+	p->offset = timerq_wall_offset();
 	return 0;
 }
 
@@ -476,8 +480,10 @@ push_closed(struct conn *c, int failed)
 		push_count_sent(c, pc);
 	push_burst_unref(pc->burst);
 	free(pc->zbuf);
-	if (pc->timer != NULL)
-		event_free(pc->timer);
+	if (pc->attached) {
+		timerq_del(&pc->timer);
+		timerq_detach();
+	}
 	free(pc);
 }
 
@@ -486,16 +492,6 @@ static const struct conn_ops push_conn_ops = {
 	.writable = push_writable,
 	.closed = push_closed,
 };
-
-/* --rate: the wall clock, which stamps carry, in nanoseconds. */
-static uint64_t
-push_now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * Queues the messages owed by now, each a copy of the burst's first frame
@@ -524,7 +520,8 @@ push_rate_queue(struct conn *c, struct push_conn *pc, uint64_t now)
 	for (i = 0, f = v.iov_base; i < n; i++, f += b->frame_len) {
 		k = pc->pace.next++;
 		memcpy(f, b->data, b->frame_len);
-		stamp_write(f + at, k, pace_due(&pc->pace, k));
+		stamp_write(f + at, k, pace_due(&pc->pace, k) +
+		    pc->push->offset);
 		late += pace_late(&pc->pace, k, now);
 	}
 	v.iov_len = n * b->frame_len;
@@ -541,8 +538,7 @@ push_rate_queue(struct conn *c, struct push_conn *pc, uint64_t now)
 static void
 push_rate_fill(struct conn *c, struct push_conn *pc)
 {
-	uint64_t	now = push_now_ns(), us;
-	struct timeval	tv;
+	uint64_t	now = timerq_now();
 
 	push_count_sent(c, pc);
 	if (push_rate_queue(c, pc, now) == -1) {
@@ -551,21 +547,19 @@ push_rate_fill(struct conn *c, struct push_conn *pc)
 	}
 	if (pace_owed(&pc->pace, now) > 0)
 		return;
-	/* Rounded up: woken before the due time, it would find nothing. */
-	us = (pace_due(&pc->pace, pc->pace.next) - now + 999) / 1000;
-	tv.tv_sec = (time_t)(us / 1000000);
-	tv.tv_usec = (suseconds_t)(us % 1000000);
-	evtimer_add(pc->timer, &tv);
+	timerq_del(&pc->timer);
+	timerq_add(&pc->timer, pace_due(&pc->pace, pc->pace.next));
 }
 
 /* Through the connection, which calls the writable op only while it is
  * open: the timer may go off once a close has been sent. */
 static void
-push_rate_due(evutil_socket_t fd, short what, void *arg)
+push_rate_due(struct timerq_entry *e)
 {
-	(void)fd;
-	(void)what;
-	conn_writable_later(arg);
+	struct push_conn	*pc = (struct push_conn *)(void *)((char *)e -
+	    offsetof(struct push_conn, timer));
+
+	conn_writable_later(pc->conn);
 }
 
 static void
@@ -573,13 +567,15 @@ push_rate_open(struct conn *c)
 {
 	struct push_conn	*pc = conn_priv(c);
 
-	if ((pc->timer = evtimer_new(loop_base(loop_self()), push_rate_due,
-	    c)) == NULL) {
+	if (timerq_attach() == -1) {
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
+	pc->attached = 1;
+	pc->conn = c;
+	timerq_entry_init(&pc->timer, push_rate_due);
 	push_begin(c, pc);
-	pace_start(&pc->pace, push_now_ns(), pc->push->rate);
+	pace_start(&pc->pace, timerq_now(), pc->push->rate);
 	push_rate_fill(c, pc);
 }
 

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 #include <openssl/rand.h>
@@ -94,15 +93,6 @@ static struct send_conn *
 send_conn_of(struct conn *c)
 {
 	return ((struct client_slot *)conn_priv(c))->state;
-}
-
-static uint64_t
-send_clock(clockid_t id)
-{
-	struct timespec	ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * SEND_NS + (uint64_t)ts.tv_nsec;
 }
 
 /* Masking keys must not be predictable (RFC 6455 section 5.3). */
@@ -398,7 +388,7 @@ send_start(struct job *j, char *err, size_t errlen)
 	struct send	*snd = j->priv;
 
 	snd->t0 = timerq_now();
-	snd->offset = send_clock(CLOCK_REALTIME) - snd->t0;
+	snd->offset = timerq_wall_offset();
 	return client_job_start(j, err, errlen);
 }
 

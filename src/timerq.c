@@ -31,13 +31,25 @@ struct timerq {
 
 static __thread struct timerq	*tq_here;
 
-uint64_t
-timerq_now(void)
+static uint64_t
+timerq_clock(clockid_t id)
 {
 	struct timespec	ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * TIMERQ_NS + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t
+timerq_now(void)
+{
+	return timerq_clock(CLOCK_MONOTONIC);
+}
+
+uint64_t
+timerq_wall_offset(void)
+{
+	return timerq_clock(CLOCK_REALTIME) - timerq_clock(CLOCK_MONOTONIC);
 }
 
 static void

@@ -35,5 +35,9 @@ void		timerq_add(struct timerq_entry *e, uint64_t at);
 void		timerq_del(struct timerq_entry *e);
 /* CLOCK_MONOTONIC, in ns. */
 uint64_t	timerq_now(void);
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC now, in ns: a job takes it once,
+ * to turn the monotonic due times it keeps into the wall-clock times its
+ * stamps carry, so that a step of the wall clock moves no timetable. */
+uint64_t	timerq_wall_offset(void);
 
 #endif

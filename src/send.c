@@ -107,26 +107,44 @@ send_mask_key(void)
 	return send_keys[--send_keys_left];
 }
 
-/* Queues message seq, due at due (CLOCK_MONOTONIC), as one masked frame. */
-static int
-send_queue(struct evbuffer *out, const struct send *snd, uint64_t seq,
-    uint64_t due)
+/* Message k's due time (CLOCK_MONOTONIC): on the timetable, or now
+ * without a rate. */
+static uint64_t
+send_due(const struct send_conn *sc, uint64_t k, uint64_t now)
 {
+	return sc->pace.rate != 0 ? pace_due(&sc->pace, k) : now;
+}
+
+/*
+ * Queues n messages from sc->pace.next on, each a masked frame with its
+ * own stamp, in one reservation of the output: a lock of the buffer a
+ * batch, not a message.
+ */
+static int
+send_queue(struct evbuffer *out, const struct send_conn *sc, uint64_t n,
+    uint64_t now)
+{
+	const struct send	*snd = sc->snd;
 	const struct message	*m = &snd->msg;
-	const uint8_t		*key = send_mask_key();
+	const uint8_t		*key;
 	struct evbuffer_iovec	 v;
 	uint8_t			*p;
+	uint64_t		 k;
 	size_t			 hlen;
 
-	if (evbuffer_reserve_space(out, (ssize_t)(WS_FRAME_HDR_MAX + m->size),
-	    &v, 1) != 1)
+	if (evbuffer_reserve_space(out, (ssize_t)(n * (WS_FRAME_HDR_MAX +
+	    m->size)), &v, 1) != 1)
 		return -1;
 	p = v.iov_base;
-	hlen = ws_frame_encode_hdr(p, 1, m->opcode, m->size, key);
-	memcpy(p + hlen, m->payload, m->size);
-	stamp_write(p + hlen, seq, due + snd->offset);
-	ws_mask(p + hlen, m->size, key, 0);
-	v.iov_len = hlen + m->size;
+	for (k = sc->pace.next; k < sc->pace.next + n; k++) {
+		key = send_mask_key();
+		hlen = ws_frame_encode_hdr(p, 1, m->opcode, m->size, key);
+		memcpy(p + hlen, m->payload, m->size);
+		stamp_write(p + hlen, k, send_due(sc, k, now) + snd->offset);
+		ws_mask(p + hlen, m->size, key, 0);
+		p += hlen + m->size;
+	}
+	v.iov_len = (size_t)(p - (uint8_t *)v.iov_base);
 	return evbuffer_commit_space(out, &v, 1);
 }
 
@@ -166,13 +184,33 @@ send_queue_deflate(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
 	return evbuffer_commit_space(out, &v, 1);
 }
 
+/* Queues n messages from sc->pace.next on, and moves next past them. */
 static int
-send_one(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
-    uint64_t due)
+send_batch(struct evbuffer *out, struct send_conn *sc, uint64_t n,
+    uint64_t now)
 {
-	if (sc->z != NULL)
-		return send_queue_deflate(out, sc, seq, due);
-	return send_queue(out, sc->snd, seq, due);
+	uint64_t	k;
+
+	if (sc->z == NULL) {
+		if (send_queue(out, sc, n, now) == -1)
+			return -1;
+	} else {
+		for (k = sc->pace.next; k < sc->pace.next + n; k++)
+			if (send_queue_deflate(out, sc, k,
+			    send_due(sc, k, now)) == -1)
+				return -1;
+	}
+	sc->pace.next += n;
+	return 0;
+}
+
+/* How many messages take the output past SEND_HIGH from len bytes. */
+static uint64_t
+send_room(const struct send_conn *sc, size_t len)
+{
+	size_t	frame = sc->snd->msg.size + 6;	/* a masked short header */
+
+	return len >= SEND_HIGH ? 0 : (SEND_HIGH - len) / frame + 1;
 }
 
 static void
@@ -190,15 +228,13 @@ static void
 send_fill(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = timerq_now(), n = 0;
+	uint64_t	 n = send_room(sc, evbuffer_get_length(out));
 
-	while (evbuffer_get_length(out) < SEND_HIGH) {
-		if (send_one(out, sc, sc->pace.next, now) == -1) {
-			conn_close(c, WS_CLOSE_INTERNAL);
-			break;
-		}
-		sc->pace.next++;
-		n++;
+	if (n == 0)
+		return;
+	if (send_batch(out, sc, n, timerq_now()) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
 	}
 	send_counted(c, sc->snd, n, 0);
 }
@@ -209,19 +245,16 @@ static void
 send_pace(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = timerq_now();
-	uint64_t	 owed = pace_owed(&sc->pace, now), n, late = 0, k;
+	uint64_t	 now = timerq_now(), k, late = 0;
+	uint64_t	 owed = pace_owed(&sc->pace, now), n = owed;
 
-	for (n = 0; n < owed; n++) {
-		if (evbuffer_get_length(out) >= SEND_HIGH)
-			break;
-		k = sc->pace.next;
-		if (send_one(out, sc, k, pace_due(&sc->pace, k)) == -1) {
-			conn_close(c, WS_CLOSE_INTERNAL);
-			return;
-		}
+	if (n > send_room(sc, evbuffer_get_length(out)))
+		n = send_room(sc, evbuffer_get_length(out));
+	for (k = sc->pace.next; k < sc->pace.next + n; k++)
 		late += pace_late(&sc->pace, k, now);
-		sc->pace.next++;
+	if (n > 0 && send_batch(out, sc, n, now) == -1) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
 	}
 	send_counted(c, sc->snd, n, late);
 	if (!(sc->blocked = n < owed))

@@ -19,7 +19,7 @@
 #define STAMP_BYTES(b)	(UINT64_C(0x0101010101010101) * (b))
 
 /* The eight digits of v (32 bits), most significant first. */
-static uint64_t
+static inline __attribute__((always_inline)) uint64_t
 stamp_hex8(uint32_t v)
 {
 	uint64_t	x = v, letter;
@@ -46,7 +46,7 @@ stamp_hex(uint8_t *out, uint64_t v)
 /* The value of eight digits at p (32 bits), or -1 when one is not a
  * lowercase hexadecimal digit: the digits the value gives back must be
  * the bytes read. */
-static int64_t
+static inline __attribute__((always_inline)) int64_t
 stamp_unhex8(const uint8_t *p)
 {
 	uint64_t	x, v, bad;

@@ -855,6 +855,12 @@ conn_slot(struct conn *c)
 	return c->slot;
 }
 
+int
+conn_is_open(const struct conn *c)
+{
+	return c->state == CONN_OPEN && !c->close_sent;
+}
+
 struct evbuffer *
 conn_output(struct conn *c)
 {

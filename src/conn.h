@@ -62,6 +62,9 @@ void		 conn_close_job(struct job *, int code);
 void		*conn_priv(struct conn *);
 /* The job's counters on this connection's worker. */
 struct counter_slot *conn_slot(struct conn *);
+/* True from the handshake's end until a close is sent or received:
+ * data frames may be queued. */
+int		 conn_is_open(const struct conn *);
 /* Output buffer of an open connection, to add whole frames to. */
 struct evbuffer	*conn_output(struct conn *);
 void		 conn_set_lowmark(struct conn *, size_t);

@@ -1,486 +1,94 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The recv job: N client connections to a ws:// URL, counting what they
- * receive.  Each connection has a slot on its worker that outlives it: when
- * the connection is lost the slot reconnects after a backoff, until the job
- * stops.
+ * The recv job: N client connections to a ws:// URL (client.h), counting
+ * what they receive.  With --latency it times the stamped messages it
+ * receives one way: from the time in the stamp, the sender's clock, to
+ * its own clock now.
  */
 
 #include "config.h"
 
-#include <sys/queue.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <netdb.h>
-
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <event2/event.h>
-
+#include "client.h"
 #include "conn.h"
 #include "counters.h"
 #include "job.h"
-#include "log.h"
-#include "loop.h"
-#include "tls.h"
-#include "ws_deflate.h"
-#include "ws_frame.h"
-#include "ws_handshake.h"
-#include "ws_url.h"
 
-#define RECV_CONNECTIONS_MAX	100000
-/* A retry waits a random time in [0, min(MAX, BASE * 2^n)] after the n-th
- * failure in a row ("full jitter"): the connections of a job lost at once
- * do not all come back at once. */
-#define RECV_BACKOFF_BASE_MS	100
-#define RECV_BACKOFF_MAX_MS	5000
-#define RECV_BACKOFF_DOUBLINGS	6	/* BASE * 2^6 is past MAX */
-#define RECV_STABLE_SEC		1	/* open this long: the backoff starts over */
-/* What --deflate offers, as browsers do: context takeover both ways. */
-#define RECV_DEFLATE_OFFER	"client_max_window_bits"
-
-enum {
-	RECV_OPT_CONNECTIONS = JOB_OPT_NEXT,
-	RECV_OPT_HEADER,
-	RECV_OPT_PROTOCOL,
-	RECV_OPT_ORIGIN,
-	RECV_OPT_CA,
-	RECV_OPT_INSECURE,
-	RECV_OPT_DEFLATE,
-	RECV_OPT_DEFLATE_OFFER
-};
+#define RECV_OPT_LATENCY	CLIENT_OPT_NEXT
 
 static const struct args_opt recv_opts[] = {
 	JOB_OPTS,
-	[RECV_OPT_CONNECTIONS] = ARGS_NUMBER("--connections", "N", 1,
-	    RECV_CONNECTIONS_MAX, "how many connections to open, 1 by default"),
-	[RECV_OPT_HEADER] = ARGS_REPEAT("--header", "'NAME: VALUE'",
-	    "a header of the upgrade request"),
-	[RECV_OPT_PROTOCOL] = ARGS_REPEAT("--protocol", "NAME",
-	    "a subprotocol to offer"),
-	[RECV_OPT_ORIGIN] = ARGS_VALUE("--origin", "ORIGIN",
-	    "the Origin header, as a browser sends it"),
-	[RECV_OPT_CA] = ARGS_VALUE("--ca", "FILE",
-	    "wss://: trust the CA certificates of FILE, PEM"),
-	[RECV_OPT_INSECURE] = ARGS_FLAG("--insecure",
-	    "wss://: do not verify the server's certificate"),
-	[RECV_OPT_DEFLATE] = ARGS_FLAG("--deflate",
-	    "offer permessage-deflate, as browsers do"),
-	[RECV_OPT_DEFLATE_OFFER] = ARGS_VALUE("--deflate-offer", "PARAMS",
-	    "offer permessage-deflate with these parameters"),
+	CLIENT_OPTS,
+	[RECV_OPT_LATENCY] = ARGS_FLAG("--latency",
+	    "time stamped messages one way, from their stamp to now"),
 	ARGS_END
 };
 
 struct recv {
-	char			 url[WS_URL_PATH_MAX + WS_URL_HOST_MAX + 16];
-	struct ws_url		 parsed;
-	char			 host[WS_URL_HOST_MAX + 16];	/* Host: */
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen;
-	unsigned long		 connections;
-	struct tls		*tls;		/* wss:// */
-	struct ws_client_opts	 copts;		/* points at what follows */
-	char			*origin;
-	char			*protocols[ARGS_MANY_MAX];
-	char			*headers[ARGS_MANY_MAX];
+	struct client	cl;		/* first, as client.h says */
 };
 
-/* One connection's place on its worker, across reconnects. */
-struct recv_slot {
-	LIST_ENTRY(recv_slot)	 entry;
-	struct job		*job;
-	struct loop		*loop;
-	struct conn		*conn;
-	struct event		*retry;
-	int			 failures;	/* in a row, capped */
-	struct timeval		 opened;	/* zero: not open */
-	int			 connecting;	/* inside conn_connect() */
+/* The stamp's due time is the sender's CLOCK_REALTIME: only the same
+ * clock here makes sense of it. */
+static void
+recv_latency_message(struct conn *c, int opcode, uint64_t len)
+{
+	struct timespec	ts;
+	uint64_t	ns, now;
+
+	(void)opcode;
+	(void)len;
+	if (client_conn_stamp(c, &ns) == -1)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	/* A sender's clock ahead of ours makes a time below zero: 0. */
+	hdr_record(&conn_slot(c)->latency, now > ns ? now - ns : 0);
+}
+
+static const struct conn_ops recv_conn_ops = {
+	.open = client_conn_open,
+	.closed = client_conn_closed,
 };
 
-static __thread LIST_HEAD(, recv_slot) slots_here;
-/* The backoff's PRNG: one per worker, so no lock; zero until seeded. */
-static __thread uint64_t backoff_rng;
-
-static void	recv_slot_connect(struct recv_slot *);
-
-/* Copies the values of option idx, each checked by valid. */
-static int
-recv_copy_values(const struct args *a, int idx, char **out, size_t *n,
-    const char *(*valid)(const char *), char *err, size_t errlen)
-{
-	const char	*v[ARGS_MANY_MAX], *why;
-	int		 i, count = args_values(a, idx, v, ARGS_MANY_MAX);
-
-	for (i = 0; i < count; i++) {
-		if ((why = valid(v[i])) != NULL) {
-			snprintf(err, errlen, "%s '%s': %s",
-			    recv_opts[idx].name, v[i], why);
-			return -1;
-		}
-		if ((out[i] = strdup(v[i])) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		*n = (size_t)i + 1;
-	}
-	return 0;
-}
-
-static const char *
-recv_protocol_check(const char *s)
-{
-	return ws_token_valid(s) ? NULL : "not a token (letters, digits and "
-	    "!#$%&'*+-.^_`|~)";
-}
-
-/* --deflate offers permessage-deflate; --deflate-offer PARAMS names its
- * parameters ("" for none). */
-static int
-recv_prepare_deflate(struct recv *r, const struct args *a, char *err,
-    size_t errlen)
-{
-	const char	*offer = a->value[RECV_OPT_DEFLATE_OFFER], *why;
-
-	if (offer == NULL && !a->present[RECV_OPT_DEFLATE])
-		return 0;
-	if (offer != NULL && a->present[RECV_OPT_DEFLATE]) {
-		snprintf(err, errlen, "--deflate and --deflate-offer exclude "
-		    "each other");
-		return -1;
-	}
-	if (ws_deflate_offer_parse(offer != NULL ? offer : RECV_DEFLATE_OFFER,
-	    &r->copts.deflate, &why) == -1) {
-		snprintf(err, errlen, "--deflate-offer '%s': %s", offer, why);
-		return -1;
-	}
-	return 0;
-}
-
-/* What the upgrade request says besides the URL: --origin, --protocol,
- * --header, --deflate. */
-static int
-recv_prepare_handshake(struct recv *r, const struct args *a, char *err,
-    size_t errlen)
-{
-	const char	*origin = a->value[RECV_OPT_ORIGIN];
-
-	r->copts.host = r->host;
-	r->copts.path = r->parsed.path;
-	if (origin != NULL) {
-		if (!ws_origin_valid(origin)) {
-			snprintf(err, errlen, "--origin '%s': not visible "
-			    "ASCII without spaces", origin);
-			return -1;
-		}
-		if ((r->origin = strdup(origin)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		r->copts.origin = r->origin;
-	}
-	if (recv_prepare_deflate(r, a, err, errlen) == -1)
-		return -1;
-	r->copts.protocols = (const char *const *)r->protocols;
-	r->copts.headers = (const char *const *)r->headers;
-	if (recv_copy_values(a, RECV_OPT_PROTOCOL, r->protocols,
-	    &r->copts.nprotocols, recv_protocol_check, err, errlen) == -1)
-		return -1;
-	return recv_copy_values(a, RECV_OPT_HEADER, r->headers,
-	    &r->copts.nheaders, ws_header_check, err, errlen);
-}
-
-/* wss://: --ca or the system's roots, or --insecure. */
-static int
-recv_prepare_tls(struct recv *r, const struct args *a, char *err,
-    size_t errlen)
-{
-	const char	*ca = a->value[RECV_OPT_CA];
-	int		 insecure = a->present[RECV_OPT_INSECURE];
-
-	if (!r->parsed.tls) {
-		if (ca == NULL && !insecure)
-			return 0;
-		snprintf(err, errlen, "--ca and --insecure are for wss:// "
-		    "URLs");
-		return -1;
-	}
-	if (ca != NULL && insecure) {
-		snprintf(err, errlen, "--ca and --insecure exclude each other");
-		return -1;
-	}
-	r->tls = tls_client_new(r->parsed.host, ca, insecure, err, errlen);
-	return r->tls != NULL ? 0 : -1;
-}
+static const struct conn_ops recv_latency_ops = {
+	.open = client_conn_open,
+	.closed = client_conn_closed,
+	.data = client_conn_data,
+	.message = recv_latency_message,
+};
 
 static int
 recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
 	struct recv	*r;
-	const char	*uerr;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	j->priv = r;
-	if (args_uint(a, RECV_OPT_CONNECTIONS, 1, &r->connections, err,
-	    errlen) == -1)
-		return -1;
-	if (ws_url_parse(a->pos[0], &r->parsed, &uerr) == -1) {
-		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
-		return -1;
+	r->cl.ops = &recv_conn_ops;
+	if (a->present[RECV_OPT_LATENCY]) {
+		r->cl.ops = &recv_latency_ops;
+		j->timing = "oneway";
 	}
-	if (recv_prepare_tls(r, a, err, errlen) == -1)
-		return -1;
-	snprintf(r->url, sizeof(r->url), "%s", a->pos[0]);
-	if (ws_url_host_header(&r->parsed, r->host, sizeof(r->host)) == -1) {
-		snprintf(err, errlen, "bad URL '%s': host too long", a->pos[0]);
-		return -1;
-	}
-	return recv_prepare_handshake(r, a, err, errlen);
-}
-
-static int
-recv_resolve(struct recv *r, char *err, size_t errlen)
-{
-	struct addrinfo	 hints, *res;
-	char		 port[8];
-	int		 rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%u", r->parsed.port);
-	if ((rc = getaddrinfo(r->parsed.host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "cannot resolve '%s': %s",
-		    r->parsed.host, gai_strerror(rc));
-		return -1;
-	}
-	memcpy(&r->ss, res->ai_addr, res->ai_addrlen);
-	r->sslen = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
-static void
-recv_slot_free(struct recv_slot *s)
-{
-	LIST_REMOVE(s, entry);
-	event_free(s->retry);
-	job_unref(s->job);
-	free(s);
-}
-
-static void
-recv_open(struct conn *c)
-{
-	struct recv_slot	*s = conn_priv(c);
-
-	event_base_gettimeofday_cached(loop_base(s->loop), &s->opened);
-}
-
-/* A server that drops every connection right after the upgrade must not
- * be hammered: only a connection that lasted resets the backoff. */
-static void
-recv_backoff_update(struct recv_slot *s)
-{
-	struct timeval	now;
-
-	if (s->opened.tv_sec != 0) {
-		event_base_gettimeofday_cached(loop_base(s->loop), &now);
-		if (now.tv_sec - s->opened.tv_sec >= RECV_STABLE_SEC)
-			s->failures = 0;
-		timerclear(&s->opened);
-	}
-}
-
-/* xorshift64*: quality enough to spread retries, seeded once per worker
- * so that workers, and daemons, draw different delays. */
-static uint64_t
-recv_backoff_random(void)
-{
-	uint64_t	x = backoff_rng;
-
-	if (x == 0) {
-		if (getentropy(&x, sizeof(x)) == -1 || x == 0)
-			x = (uint64_t)time(NULL) ^ (uintptr_t)&backoff_rng ^
-			    ((uint64_t)getpid() << 32) ^ 1;
-	}
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	backoff_rng = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Milliseconds before the next attempt; counts this failure. */
-static long
-recv_backoff_ms(struct recv_slot *s)
-{
-	long	ceil_ms = (long)RECV_BACKOFF_BASE_MS << s->failures;
-
-	if (s->failures < RECV_BACKOFF_DOUBLINGS)
-		s->failures++;
-	if (ceil_ms > RECV_BACKOFF_MAX_MS)
-		ceil_ms = RECV_BACKOFF_MAX_MS;
-	return (long)(recv_backoff_random() % (uint64_t)(ceil_ms + 1));
-}
-
-static void
-recv_closed(struct conn *c, int failed)
-{
-	struct recv_slot	*s = conn_priv(c);
-	struct timeval		 tv;
-	long			 ms;
-
-	(void)failed;
-	s->conn = NULL;
-	/* Inside conn_connect() the caller still holds the slot. */
-	if (atomic_load(&s->job->stopping) && !s->connecting) {
-		recv_slot_free(s);
-		return;
-	}
-	recv_backoff_update(s);
-	ms = recv_backoff_ms(s);
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(s->retry, &tv);
-}
-
-static const struct conn_ops recv_conn_ops = {
-	.open = recv_open,
-	.closed = recv_closed,
-};
-
-static void
-recv_retry_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct recv_slot	*s = arg;
-
-	(void)fd;
-	(void)what;
-	counter_add(job_slot(s->job, s->loop), CTR_reconnects, 1);
-	recv_slot_connect(s);
-}
-
-static void
-recv_slot_connect(struct recv_slot *s)
-{
-	struct recv	*r = s->job->priv;
-
-	/* A failure here has already run recv_closed(), which set a retry. */
-	s->connecting = 1;
-	s->conn = conn_connect(s->job, s->loop, (struct sockaddr *)&r->ss,
-	    r->sslen, r->tls, &r->copts, &recv_conn_ops, s);
-	s->connecting = 0;
-	if (s->conn == NULL && atomic_load(&s->job->stopping))
-		recv_slot_free(s);
-}
-
-/* On the worker that owns the new slot. */
-static void
-recv_slot_start_task(void *arg)
-{
-	struct recv_slot	*s = arg;
-
-	s->loop = loop_self();
-	LIST_INSERT_HEAD(&slots_here, s, entry);
-	s->retry = evtimer_new(loop_base(s->loop), recv_retry_cb, s);
-	if (s->retry == NULL)
-		fatalx("%s: out of memory", __func__);
-	if (atomic_load(&s->job->stopping)) {
-		recv_slot_free(s);
-		return;
-	}
-	recv_slot_connect(s);
-}
-
-static int
-recv_start(struct job *j, char *err, size_t errlen)
-{
-	struct recv		*r = j->priv;
-	struct recv_slot	*s;
-	unsigned long		 i;
-
-	if (recv_resolve(r, err, errlen) == -1)
-		return -1;
-	if (r->tls != NULL && tls_insecure(r->tls))
-		log_warnx("job %s: --insecure: the server's certificate is "
-		    "not verified", j->name);
-	for (i = 0; i < r->connections; i++) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			fatal("%s: calloc", __func__);
-		s->job = j;
-		job_ref(j);
-		if (loop_post(job_next_worker(j), recv_slot_start_task,
-		    s) == -1)
-			fatalx("%s: cannot reach a worker", __func__);
-	}
-	return 0;
-}
-
-static void
-recv_worker_stop(struct job *j, struct loop *l)
-{
-	struct recv_slot	*s, *next;
-
-	(void)l;
-	for (s = LIST_FIRST(&slots_here); s != NULL; s = next) {
-		next = LIST_NEXT(s, entry);
-		if (s->job != j)
-			continue;
-		if (s->conn != NULL)
-			conn_close(s->conn, WS_CLOSE_GOING_AWAY);
-		else
-			recv_slot_free(s);
-	}
+	return client_prepare(&r->cl, a, err, errlen);
 }
 
 static void
 recv_free(struct job *j)
 {
 	struct recv	*r = j->priv;
-	size_t		 i;
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->copts.nprotocols; i++)
-		free(r->protocols[i]);
-	for (i = 0; i < r->copts.nheaders; i++)
-		free(r->headers[i]);
-	free(r->origin);
-	tls_free(r->tls);
+	client_job_free(j);
 	free(r);
-}
-
-/* Verification off (--insecure), and the deflate offer. */
-static void
-recv_settings(const struct job *j,
-    void (*show)(void *, const char *, const char *), void *arg)
-{
-	const struct recv	*r = j->priv;
-	char			 offer[256];
-
-	if (r->tls != NULL && tls_insecure(r->tls))
-		show(arg, "tls_verify", "OFF (--insecure)");
-	if (r->copts.deflate.on && ws_deflate_format(offer, sizeof(offer),
-	    &r->copts.deflate) > 0)
-		show(arg, "deflate_offer", offer);
-}
-
-static const char *
-recv_target(const struct job *j)
-{
-	const struct recv	*r = j->priv;
-
-	return r->url;
 }
 
 const struct job_kind job_kind_recv = {
@@ -489,13 +97,13 @@ const struct job_kind job_kind_recv = {
 	.args = { .opts = recv_opts, .min_pos = 1, .max_pos = 1,
 	    .pos = "URL" },
 	.prepare = recv_prepare,
-	.start = recv_start,
+	.start = client_job_start,
 	.stop = NULL,		/* the slots stop on their workers */
-	.worker_stop = recv_worker_stop,
+	.worker_stop = client_job_worker_stop,
 	.free = recv_free,
-	.target = recv_target,
+	.target = client_job_target,
 	.target_label = "url",
 	.watch_counter = CTR_messages_received,
 	.watch_rank = 2,
-	.settings = recv_settings,
+	.settings = client_job_settings,
 };

@@ -15,7 +15,7 @@
 	X(reload) X(set)
 
 #define TABLES_KINDS(X)							\
-	X(push) X(recv) X(echo)
+	X(push) X(recv) X(echo) X(send)
 
 /* Gives the command layer and the job layer their tables; first thing. */
 void	tables_setup(void);

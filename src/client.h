@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What the client kinds (recv, send) share: the URL and the options of the
+ * upgrade request, TLS, and N connections, each with a slot on its worker
+ * that outlives it: when the connection is lost the slot reconnects after
+ * a backoff, until the job stops.  A kind gives the conn_ops of its
+ * connections; their open and closed ops call client_conn_open() and
+ * client_conn_closed().  The slot also gathers the stamp at the start of
+ * each message received (stamp.h), for the kinds that time messages.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "job.h"
+#include "stamp.h"
+#include "ws_handshake.h"
+#include "ws_url.h"
+
+struct conn;
+struct conn_ops;
+struct loop;
+struct tls;
+
+/* Options every client kind has, right after the JOB_OPT_*: CLIENT_OPTS
+ * after JOB_OPTS in its table. */
+#define CLIENT_OPT_CONNECTIONS	2	/* --connections N */
+#define CLIENT_OPT_HEADER	3	/* --header 'NAME: VALUE' */
+#define CLIENT_OPT_PROTOCOL	4	/* --protocol NAME */
+#define CLIENT_OPT_ORIGIN	5	/* --origin ORIGIN */
+#define CLIENT_OPT_CA		6	/* --ca FILE */
+#define CLIENT_OPT_INSECURE	7	/* --insecure */
+#define CLIENT_OPT_DEFLATE	8	/* --deflate */
+#define CLIENT_OPT_DEFLATE_OFFER 9	/* --deflate-offer PARAMS */
+#define CLIENT_OPT_NEXT		10	/* a kind's own options from here */
+#define CLIENT_CONNECTIONS_MAX	100000
+#define CLIENT_OPTS \
+	[CLIENT_OPT_CONNECTIONS] = ARGS_NUMBER("--connections", "N", 1, \
+	    CLIENT_CONNECTIONS_MAX, \
+	    "how many connections to open, 1 by default"), \
+	[CLIENT_OPT_HEADER] = ARGS_REPEAT("--header", "'NAME: VALUE'", \
+	    "a header of the upgrade request"), \
+	[CLIENT_OPT_PROTOCOL] = ARGS_REPEAT("--protocol", "NAME", \
+	    "a subprotocol to offer"), \
+	[CLIENT_OPT_ORIGIN] = ARGS_VALUE("--origin", "ORIGIN", \
+	    "the Origin header, as a browser sends it"), \
+	[CLIENT_OPT_CA] = ARGS_VALUE("--ca", "FILE", \
+	    "wss://: trust the CA certificates of FILE, PEM"), \
+	[CLIENT_OPT_INSECURE] = ARGS_FLAG("--insecure", \
+	    "wss://: do not verify the server's certificate"), \
+	[CLIENT_OPT_DEFLATE] = ARGS_FLAG("--deflate", \
+	    "offer permessage-deflate, as browsers do"), \
+	[CLIENT_OPT_DEFLATE_OFFER] = ARGS_VALUE("--deflate-offer", "PARAMS", \
+	    "offer permessage-deflate with these parameters")
+
+/* A client kind's j->priv begins with its struct client. */
+struct client {
+	char			 url[WS_URL_PATH_MAX + WS_URL_HOST_MAX + 16];
+	struct ws_url		 parsed;
+	char			 host[WS_URL_HOST_MAX + 16];	/* Host: */
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	unsigned long		 connections;
+	struct tls		*tls;		/* wss:// */
+	struct ws_client_opts	 copts;		/* points at what follows */
+	char			*origin;
+	char			*protocols[ARGS_MANY_MAX];
+	char			*headers[ARGS_MANY_MAX];
+	/* The kind's, set before client_job_start(). */
+	const struct conn_ops	*ops;
+};
+
+/* One connection's place on its worker, across reconnects: the priv of
+ * its connection. */
+struct client_slot {
+	LIST_ENTRY(client_slot)	 entry;
+	struct job		*job;
+	struct loop		*loop;
+	struct conn		*conn;
+	struct event		*retry;
+	int			 failures;	/* in a row, capped */
+	struct timeval		 opened;	/* zero: not open */
+	int			 connecting;	/* inside conn_connect() */
+	void			*state;		/* the kind's, while open */
+	/* The head of the message being received, up to its stamp. */
+	uint8_t			 head[STAMP_LEN];
+	size_t			 head_len;
+};
+
+/* Reads the URL (pos[0]) and the CLIENT_OPTS. */
+int		 client_prepare(struct client *, const struct args *,
+		    char *err, size_t errlen);
+/* Job kind operations for a kind whose j->priv begins with its client:
+ * resolve and open the connections, close 1001 those of the calling
+ * worker, name the URL, show the settings worth seeing. */
+int		 client_job_start(struct job *, char *err, size_t errlen);
+void		 client_job_worker_stop(struct job *, struct loop *);
+const char	*client_job_target(const struct job *);
+void		 client_job_settings(const struct job *,
+		    void (*show)(void *, const char *, const char *), void *);
+/* Frees what client_prepare() kept; the kind frees the rest of j->priv. */
+void		 client_job_free(struct job *);
+
+/* The open and closed ops of a client connection, or what the kind's own
+ * call: first thing on open, last thing on closed (the slot may go). */
+void		 client_conn_open(struct conn *);
+void		 client_conn_closed(struct conn *, int failed);
+/* A data op keeping the first STAMP_LEN bytes of each message. */
+void		 client_conn_data(struct conn *, int opcode, const uint8_t *p,
+		    size_t n);
+/* On a message's end: its stamp's due time in *ns, or -1 when it has
+ * none (counted in messages_unstamped).  Starts the next message. */
+int		 client_conn_stamp(struct conn *, uint64_t *ns);
+
+#endif

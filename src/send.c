@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The send job: N client connections (client.h) that each send stamped
+ * messages (stamp.h) and time the echoes of their own stamps, round trip.
+ *
+ * With --rate N a connection sends on a fixed timetable (pace.h): a timer
+ * set to the next due time queues every message owed by then, each
+ * stamped with its own due time.  When the output is above SEND_HIGH the
+ * connection stops queueing until it falls to SEND_LOW: the messages it
+ * owes meanwhile go late, and their wait shows as latency, since latency
+ * is always measured from the due time (coordinated omission).  Without a
+ * rate, the output is kept filled to SEND_HIGH and a message is due when
+ * it is queued.
+ *
+ * The stamp carries CLOCK_REALTIME, for a receiver on another host; the
+ * timetable and the round trip run on CLOCK_MONOTONIC, and the job takes
+ * the offset between the two once at start, so a step of the wall clock
+ * does not bend a round trip.
+ */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <openssl/rand.h>
+
+#include "client.h"
+#include "conn.h"
+#include "counters.h"
+#include "job.h"
+#include "log.h"
+#include "loop.h"
+#include "message.h"
+#include "pace.h"
+#include "stamp.h"
+#include "ws_frame.h"
+
+#define SEND_HIGH	(64 * 1024)	/* output kept at most this full */
+#define SEND_LOW	(16 * 1024)	/* go on queueing under this */
+#define SEND_RATE_MAX	10000000
+/* Masking keys drawn at once, per worker: a CSPRNG call per frame is
+ * most of the cost of a small frame. */
+#define SEND_KEYS	1024
+#define SEND_NS		UINT64_C(1000000000)
+
+#define SEND_OPT_MESSAGE	CLIENT_OPT_NEXT	/* MESSAGE_OPTS from here */
+#define SEND_OPT_RATE		(SEND_OPT_MESSAGE + MESSAGE_OPT_COUNT)
+#define SEND_OPT_NO_TIMING	(SEND_OPT_RATE + 1)
+
+static const struct args_opt send_opts[] = {
+	JOB_OPTS,
+	CLIENT_OPTS,
+	MESSAGE_OPTS(SEND_OPT_MESSAGE),
+	[SEND_OPT_RATE] = ARGS_NUMBER("--rate", "N", 0, SEND_RATE_MAX,
+	    "messages a second per connection; 0, the default: as fast as "
+	    "the socket takes them"),
+	[SEND_OPT_NO_TIMING] = ARGS_FLAG("--no-timing",
+	    "count the echoes without timing them"),
+	ARGS_END
+};
+
+struct send {
+	struct client	cl;		/* first, as client.h says */
+	struct message	msg;
+	uint64_t	rate;
+	uint64_t	offset;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+
+/* A connection's sending, while it is open. */
+struct send_conn {
+	const struct send	*snd;
+	struct event		*timer;		/* the next due time */
+	struct pace		 pace;		/* pace.next: the next seq */
+	int			 blocked;	/* output over SEND_HIGH */
+};
+
+static __thread uint8_t	send_keys[SEND_KEYS][4];
+static __thread size_t	send_keys_left;
+
+static uint64_t
+send_clock(clockid_t id)
+{
+	struct timespec	ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * SEND_NS + (uint64_t)ts.tv_nsec;
+}
+
+/* Masking keys must not be predictable (RFC 6455 section 5.3). */
+static const uint8_t *
+send_mask_key(void)
+{
+	if (send_keys_left == 0) {
+		if (RAND_bytes(&send_keys[0][0], sizeof(send_keys)) != 1)
+			fatalx("%s: RAND_bytes failed", __func__);
+		send_keys_left = SEND_KEYS;
+	}
+	return send_keys[--send_keys_left];
+}
+
+/* Queues message seq, due at due (CLOCK_MONOTONIC), as one masked frame. */
+static int
+send_queue(struct evbuffer *out, const struct send *snd, uint64_t seq,
+    uint64_t due)
+{
+	const struct message	*m = &snd->msg;
+	const uint8_t		*key = send_mask_key();
+	struct evbuffer_iovec	 v;
+	uint8_t			*p;
+	size_t			 hlen;
+
+	if (evbuffer_reserve_space(out, (ssize_t)(WS_FRAME_HDR_MAX + m->size),
+	    &v, 1) != 1)
+		return -1;
+	p = v.iov_base;
+	hlen = ws_frame_encode_hdr(p, 1, m->opcode, m->size, key);
+	memcpy(p + hlen, m->payload, m->size);
+	stamp_write(p + hlen, seq, due + snd->offset);
+	ws_mask(p + hlen, m->size, key, 0);
+	v.iov_len = hlen + m->size;
+	return evbuffer_commit_space(out, &v, 1);
+}
+
+static void
+send_counted(struct conn *c, const struct send *snd, uint64_t n,
+    uint64_t late)
+{
+	counter_add(conn_slot(c), CTR_messages_sent, n);
+	counter_add(conn_slot(c), CTR_payload_bytes_sent, n * snd->msg.size);
+	if (late > 0)
+		counter_add(conn_slot(c), CTR_sends_late, late);
+}
+
+/* Without a rate: fills the output, every message due now. */
+static void
+send_fill(struct conn *c, struct send_conn *sc)
+{
+	struct evbuffer	*out = conn_output(c);
+	uint64_t	 now = send_clock(CLOCK_MONOTONIC), n = 0;
+
+	while (evbuffer_get_length(out) < SEND_HIGH) {
+		if (send_queue(out, sc->snd, sc->pace.next, now) == -1) {
+			conn_close(c, WS_CLOSE_INTERNAL);
+			break;
+		}
+		sc->pace.next++;
+		n++;
+	}
+	send_counted(c, sc->snd, n, 0);
+}
+
+/* On the timetable: queues what is owed, then waits for the next due
+ * time, or for the output to drain. */
+static void
+send_pace(struct conn *c, struct send_conn *sc)
+{
+	struct evbuffer	*out = conn_output(c);
+	uint64_t	 now = send_clock(CLOCK_MONOTONIC);
+	uint64_t	 owed = pace_owed(&sc->pace, now), n, late = 0, k;
+	struct timeval	 tv;
+
+	for (n = 0; n < owed; n++) {
+		if (evbuffer_get_length(out) >= SEND_HIGH)
+			break;
+		k = sc->pace.next;
+		if (send_queue(out, sc->snd, k, pace_due(&sc->pace, k)) == -1) {
+			conn_close(c, WS_CLOSE_INTERNAL);
+			return;
+		}
+		late += pace_late(&sc->pace, k, now);
+		sc->pace.next++;
+	}
+	send_counted(c, sc->snd, n, late);
+	if ((sc->blocked = n < owed))
+		return;
+	k = pace_due(&sc->pace, sc->pace.next);
+	k = k > now ? k - now : 0;
+	tv.tv_sec = (time_t)(k / SEND_NS);
+	tv.tv_usec = (suseconds_t)(k % SEND_NS / 1000);
+	evtimer_add(sc->timer, &tv);
+}
+
+static void
+send_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (conn_is_open(c))
+		send_pace(c, ((struct client_slot *)conn_priv(c))->state);
+}
+
+static void
+send_writable(struct conn *c)
+{
+	struct send_conn	*sc = ((struct client_slot *)conn_priv(c))->state;
+
+	if (sc->snd->rate == 0)
+		send_fill(c, sc);
+	else if (sc->blocked)
+		send_pace(c, sc);
+}
+
+static void
+send_open(struct conn *c)
+{
+	struct client_slot	*s = conn_priv(c);
+	struct send		*snd = s->job->priv;
+	struct send_conn	*sc;
+
+	client_conn_open(c);
+	if ((sc = calloc(1, sizeof(*sc))) == NULL ||
+	    (sc->timer = evtimer_new(loop_base(s->loop), send_timer_cb,
+	    c)) == NULL) {
+		free(sc);
+		log_warnx("job %s: out of memory", s->job->name);
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
+	sc->snd = snd;
+	s->state = sc;
+	pace_start(&sc->pace, send_clock(CLOCK_MONOTONIC), snd->rate);
+	conn_set_lowmark(c, SEND_LOW);
+	if (snd->rate == 0)
+		send_fill(c, sc);
+	else
+		send_pace(c, sc);
+}
+
+static void
+send_closed(struct conn *c, int failed)
+{
+	struct client_slot	*s = conn_priv(c);
+	struct send_conn	*sc = s->state;
+
+	if (sc != NULL) {
+		event_free(sc->timer);
+		free(sc);
+		s->state = NULL;
+	}
+	client_conn_closed(c, failed);
+}
+
+/* The round trip of an echo of our own stamp, from its due time. */
+static void
+send_message(struct conn *c, int opcode, uint64_t len)
+{
+	struct client_slot	*s = conn_priv(c);
+	const struct send	*snd = s->job->priv;
+	uint64_t		 ns, due, now;
+
+	(void)opcode;
+	(void)len;
+	if (client_conn_stamp(c, &ns) == -1)
+		return;
+	now = send_clock(CLOCK_MONOTONIC);
+	due = ns - snd->offset;
+	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
+}
+
+static const struct conn_ops send_conn_ops = {
+	.open = send_open,
+	.writable = send_writable,
+	.closed = send_closed,
+	.data = client_conn_data,
+	.message = send_message,
+};
+
+/* --no-timing: the echoes only counted, by the connection. */
+static const struct conn_ops send_untimed_ops = {
+	.open = send_open,
+	.writable = send_writable,
+	.closed = send_closed,
+};
+
+static int
+send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
+{
+	struct send	*snd;
+	unsigned long	 rate;
+
+	if ((snd = calloc(1, sizeof(*snd))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	j->priv = snd;
+	if (args_uint(a, SEND_OPT_RATE, 0, &rate, err, errlen) == -1)
+		return -1;
+	snd->rate = rate;
+	if (a->present[SEND_OPT_NO_TIMING])
+		snd->cl.ops = &send_untimed_ops;
+	else {
+		snd->cl.ops = &send_conn_ops;
+		j->timing = "rtt";
+	}
+	if (message_prepare(&snd->msg, a, SEND_OPT_MESSAGE, 1, err,
+	    errlen) == -1)
+		return -1;
+	return client_prepare(&snd->cl, a, err, errlen);
+}
+
+static int
+send_start(struct job *j, char *err, size_t errlen)
+{
+	struct send	*snd = j->priv;
+
+	snd->offset = send_clock(CLOCK_REALTIME) - send_clock(CLOCK_MONOTONIC);
+	return client_job_start(j, err, errlen);
+}
+
+static void
+send_free(struct job *j)
+{
+	struct send	*snd = j->priv;
+
+	if (snd == NULL)
+		return;
+	client_job_free(j);
+	message_free(&snd->msg);
+	free(snd);
+}
+
+const struct job_kind job_kind_send = {
+	.name = "send",
+	.help = "a client sending stamped messages to URL, timing the echoes",
+	.args = { .opts = send_opts, .min_pos = 1, .max_pos = 1,
+	    .pos = "URL" },
+	.prepare = send_prepare,
+	.start = send_start,
+	.stop = NULL,		/* the slots stop on their workers */
+	.worker_stop = client_job_worker_stop,
+	.free = send_free,
+	.target = client_job_target,
+	.target_label = "url",
+	.watch_counter = CTR_messages_sent,
+	.watch_rank = 3,
+	.settings = client_job_settings,
+};

@@ -119,6 +119,22 @@ cmd_args(const struct cmd_entry *e, int argc, char **argv, struct args *a,
 	return 0;
 }
 
+/* Whether a gives an option of e's writes; its name in out. */
+static int
+cmd_writing(const struct cmd_entry *e, const struct args *a, char *out,
+    size_t cap)
+{
+	const struct args_opt	*o = args_opts(&e->args);
+	int			 i;
+
+	for (i = 0; o[i].name != NULL; i++)
+		if ((e->writes & (1u << i)) && a->present[i]) {
+			snprintf(out, cap, "%s", o[i].name);
+			return 1;
+		}
+	return 0;
+}
+
 int
 cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -155,6 +171,9 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (cmd_args(e, argc, argv, &a, err, sizeof(err)) == -1)
 		return cmd_error(ctx, "%s: %s", e->name, err);
+	if (ctx->readonly && cmd_writing(e, &a, names, sizeof(names)))
+		return cmd_error(ctx, "%s: permission denied: the read group "
+		    "may not give %s", argv[0], names);
 	ctx->entry = e;
 	ctx->argc = argc;
 	ctx->argv = argv;

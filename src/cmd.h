@@ -55,6 +55,9 @@ struct cmd_entry {
 				    const char **help);
 	const char		*kind_noun;	/* "job kind", in messages */
 	int			 flags;
+	/* The options (a bit an index in args.opts) that change something:
+	 * a CMD_READONLY command the read group may not run with them. */
+	unsigned int		 writes;
 	int			(*exec)(struct cmd_ctx *, const struct args *);
 };
 

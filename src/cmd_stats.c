@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "job.h"
 #include "json.h"
+#include "latency_view.h"
 #include "report.h"
 
 static const struct args_opt cmd_stats_opts[] = {
@@ -23,7 +24,8 @@ static const struct args_opt cmd_stats_opts[] = {
  * JSON object; both from the one walk, so they carry the same fields: a
  * text key is a JSON member, or for the groups of JSON, a rate is
  * KEY_per_second, a member of handshake handshake_MEMBER, a close code
- * closes_CODE.
+ * closes_CODE, of latency latency_MEMBER, with a time in people's units
+ * for MEMBER_us (latency_life_p99 for latency.life.p99_us).
  */
 
 /* The text: a line a key, the key padded to 30 columns. */
@@ -101,6 +103,50 @@ cmd_stats_text_handshakes(void *arg, const struct report_job *rj,
 	cmd_stats_text_hs(ctx, "handshake_p99_us", hs.count, hs.p99);
 }
 
+/* One group of latency lines: latency_GROUP_KEY. */
+struct cmd_stats_text_lat {
+	struct cmd_ctx	*ctx;
+	const char	*group;
+};
+
+static void
+cmd_stats_text_time(void *arg, const char *key, const uint64_t *ns)
+{
+	struct cmd_stats_text_lat	*tl = arg;
+	char				 k[64], v[LATENCY_VIEW_LEN];
+
+	snprintf(k, sizeof(k), "latency_%s%s", tl->group, key);
+	if (ns != NULL)
+		latency_view_duration(v, sizeof(v), *ns);
+	cmd_print(tl->ctx, "%-30s %s", k, ns != NULL ? v : "none");
+}
+
+static void
+cmd_stats_text_lat_sum(struct cmd_ctx *ctx, const char *group,
+    const struct hdr_sum *s)
+{
+	struct cmd_stats_text_lat	tl = { ctx, group };
+	char				 k[64];
+
+	snprintf(k, sizeof(k), "latency_%scount", group);
+	cmd_print(ctx, "%-30s %llu", k, (unsigned long long)s->total);
+	latency_view_each(s, cmd_stats_text_time, &tl);
+}
+
+static void
+cmd_stats_text_latency(void *arg, const struct report_job *rj,
+    const struct report_latency *l)
+{
+	struct cmd_stats_text_lat	tl = { arg, "" };
+
+	(void)rj;
+	cmd_print(arg, "%-30s %s", "latency_type", l->type);
+	cmd_stats_text_lat_sum(arg, "life_", l->life);
+	cmd_stats_text_lat_sum(arg, "window_", l->window);
+	cmd_stats_text_time(&tl, "p50_1s", l->p50_1s != 0 ? &l->p50_1s : NULL);
+	cmd_stats_text_time(&tl, "p99_1s", l->p99_1s != 0 ? &l->p99_1s : NULL);
+}
+
 /* A line for each close code received. */
 static void
 cmd_stats_text_closes(void *arg, const struct report_job *rj,
@@ -137,6 +183,7 @@ static const struct report_output cmd_stats_text = {
 	.counter = cmd_stats_text_counter,
 	.ratio = cmd_stats_text_ratio,
 	.handshakes = cmd_stats_text_handshakes,
+	.latency = cmd_stats_text_latency,
 	.closes = cmd_stats_text_closes,
 	.notes = cmd_stats_text_notes,
 };
@@ -241,6 +288,51 @@ cmd_stats_json_handshakes(void *arg, const struct report_job *rj,
 		    "\"p99_us\":null}");
 }
 
+/* ,"KEY_us":X or null. */
+static void
+cmd_stats_json_time(struct evbuffer *b, const char *key, const uint64_t *ns)
+{
+	char	v[LATENCY_VIEW_LEN];
+
+	if (ns != NULL)
+		latency_view_us(v, sizeof(v), *ns);
+	evbuffer_add_printf(b, ",\"%s_us\":%s", key, ns != NULL ? v : "null");
+}
+
+static void
+cmd_stats_json_lat_time(void *arg, const char *key, const uint64_t *ns)
+{
+	cmd_stats_json_time(arg, key, ns);
+}
+
+/* "GROUP": {count, min_us, mean_us, p50_us ... max_us}, null times when
+ * empty. */
+static void
+cmd_stats_json_lat_sum(struct evbuffer *b, const char *group,
+    const struct hdr_sum *s)
+{
+	evbuffer_add_printf(b, ",\"%s\":{\"count\":%llu", group,
+	    (unsigned long long)s->total);
+	latency_view_each(s, cmd_stats_json_lat_time, b);
+	evbuffer_add_printf(b, "}");
+}
+
+/* "latency": {type, life, window, p50_1s_us, p99_1s_us}. */
+static void
+cmd_stats_json_latency(void *arg, const struct report_job *rj,
+    const struct report_latency *l)
+{
+	struct evbuffer	*b = ((struct cmd_stats_json *)arg)->b;
+
+	(void)rj;
+	evbuffer_add_printf(b, ",\"latency\":{\"type\":\"%s\"", l->type);
+	cmd_stats_json_lat_sum(b, "life", l->life);
+	cmd_stats_json_lat_sum(b, "window", l->window);
+	cmd_stats_json_time(b, "p50_1s", l->p50_1s != 0 ? &l->p50_1s : NULL);
+	cmd_stats_json_time(b, "p99_1s", l->p99_1s != 0 ? &l->p99_1s : NULL);
+	evbuffer_add_printf(b, "}");
+}
+
 /* "closes": {code: count} of the codes received. */
 static void
 cmd_stats_json_closes(void *arg, const struct report_job *rj,
@@ -297,6 +389,7 @@ static const struct report_output cmd_stats_json = {
 	.counters_end = cmd_stats_json_rates,
 	.ratio = cmd_stats_json_ratio,
 	.handshakes = cmd_stats_json_handshakes,
+	.latency = cmd_stats_json_latency,
 	.closes = cmd_stats_json_closes,
 	.notes = cmd_stats_json_notes,
 	.tail = cmd_stats_json_tail,

@@ -147,14 +147,19 @@ hdr_mean(const struct hdr_sum *s)
 }
 
 uint64_t
+hdr_count_le_next(const struct hdr_sum *s, struct hdr_le *le, uint64_t ns)
+{
+	for (; le->i < HDR_BUCKETS && hdr_highest(le->i) <= ns; le->i++)
+		le->n += s->count[le->i];
+	return le->n;
+}
+
+uint64_t
 hdr_count_le(const struct hdr_sum *s, uint64_t ns)
 {
-	uint64_t	n = 0;
-	size_t		i;
+	struct hdr_le	le = { 0, 0 };
 
-	for (i = 0; i < HDR_BUCKETS && hdr_highest(i) <= ns; i++)
-		n += s->count[i];
-	return n;
+	return hdr_count_le_next(s, &le, ns);
 }
 
 /* The next level after level, in percent. */

@@ -68,6 +68,14 @@ uint64_t	hdr_mean(const struct hdr_sum *);
 /* How many recordings are at most ns (whole buckets whose highest value
  * is at most ns): a Prometheus bucket's count. */
 uint64_t	hdr_count_le(const struct hdr_sum *, uint64_t ns);
+/* The same for each of rising bounds in one pass over the buckets: le,
+ * zeroed before the first bound, keeps the place and the count so far. */
+struct hdr_le {
+	size_t		i;
+	uint64_t	n;
+};
+uint64_t	hdr_count_le_next(const struct hdr_sum *, struct hdr_le *,
+		    uint64_t ns);
 
 /*
  * Walks the distribution as HdrHistogram's percentile iterator does, for

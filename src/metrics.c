@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <event2/buffer.h>
 
 #include "counters.h"
+#include "hdr.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
@@ -20,6 +22,11 @@
 #include "report.h"
 
 #define METRICS_HS	"wsbench_handshake_duration_seconds"
+#define METRICS_LAT	"wsbench_latency_seconds"
+/* The latency buckets: 10^(k/25) s for k from METRICS_LAT_LOW (10 us) to
+ * 100 s, 1.096 apart, so that histogram_quantile() is within 10%. */
+#define METRICS_LAT_LOW		(-125)
+#define METRICS_LAT_BOUNDS	176
 
 /* One sample line, put together before it goes out in one piece. */
 struct metrics_line {
@@ -73,11 +80,15 @@ struct metrics_page {
 	struct evbuffer		*counter[CTR_COUNT];	/* of those with a metric */
 	struct evbuffer		*closes;
 	struct evbuffer		*handshakes;
+	struct evbuffer		*latency;
 	struct metrics_str	 metric[CTR_COUNT];	/* the family's name */
 	struct metrics_str	 reason[CTR_COUNT];	/* ,reason=".." or "" */
 	struct metrics_str	 code[CLOSE_COUNT];	/* ,code=".." */
 	struct metrics_str	 le[HISTOGRAM_BUCKETS];	/* ,le=".." */
 	struct metrics_str	 closes_total, hs_bucket, hs_sum, hs_count;
+	struct metrics_str	 lat_le[METRICS_LAT_BOUNDS + 1]; /* +Inf last */
+	uint64_t		 lat_ns[METRICS_LAT_BOUNDS];
+	struct metrics_str	 lat_bucket, lat_sum, lat_count;
 	struct metrics_str	 none;			/* "": no third label */
 };
 
@@ -96,9 +107,9 @@ metrics_str(struct metrics_str *ms, const char *label, const char *value)
 	ms->len = (size_t)n;
 }
 
-/* "family{name="..",kind=".."extra} " then the value is the caller's. */
+/* "family{name="..",kind=".."extra" then more labels are the caller's. */
 static void
-metrics_start_line(struct metrics_line *l, const struct metrics_str *family,
+metrics_open_line(struct metrics_line *l, const struct metrics_str *family,
     const struct metrics_page *pg, const struct metrics_str *extra)
 {
 	l->len = 0;
@@ -106,6 +117,14 @@ metrics_start_line(struct metrics_line *l, const struct metrics_str *family,
 	metrics_put(l, "{", 1);
 	metrics_put(l, pg->labels, pg->labels_len);
 	metrics_put(l, extra->s, extra->len);
+}
+
+/* "family{name="..",kind=".."extra} " then the value is the caller's. */
+static void
+metrics_start_line(struct metrics_line *l, const struct metrics_str *family,
+    const struct metrics_page *pg, const struct metrics_str *extra)
+{
+	metrics_open_line(l, family, pg, extra);
 	metrics_put(l, "} ", 2);
 }
 
@@ -216,10 +235,60 @@ metrics_handshakes(void *arg, const struct report_job *rj,
 	metrics_sample(pg->handshakes, &pg->hs_count, pg, &pg->none, cum);
 }
 
+/* The life histogram, its buckets counted in one pass over hdr's; a
+ * bucket holds the hdr buckets wholly under its bound (hdr_count_le), so
+ * within 1% of it. */
+static void
+metrics_latency(void *arg, const struct report_job *rj,
+    const struct report_latency *lat)
+{
+	struct metrics_page	*pg = arg;
+	const struct hdr_sum	*s = lat->life;
+	struct metrics_str	 type;
+	struct metrics_line	 l;
+	struct hdr_le		 le = { 0, 0 };
+	int			 k;
+
+	(void)rj;
+	metrics_str(&type, "type", lat->type);
+	for (k = 0; k <= METRICS_LAT_BOUNDS; k++) {
+		metrics_open_line(&l, &pg->lat_bucket, pg, &type);
+		metrics_put(&l, pg->lat_le[k].s, pg->lat_le[k].len);
+		metrics_put(&l, "} ", 2);
+		metrics_put_u64(&l, k < METRICS_LAT_BOUNDS ?
+		    hdr_count_le_next(s, &le, pg->lat_ns[k]) : s->total, 1);
+		metrics_end_line(pg->latency, &l);
+	}
+	metrics_start_line(&l, &pg->lat_sum, pg, &type);
+	metrics_put_u64(&l, s->sum_ns / 1000000000, 1);
+	metrics_put(&l, ".", 1);
+	metrics_put_u64(&l, s->sum_ns % 1000000000, 9);
+	metrics_end_line(pg->latency, &l);
+	metrics_sample(pg->latency, &pg->lat_count, pg, &type, s->total);
+}
+
+/* The latency bounds, in seconds for le and in ns for hdr_count_le. */
+static void
+metrics_lat_bounds(struct metrics_page *pg)
+{
+	char	le[16];
+	int	k;
+
+	for (k = 0; k < METRICS_LAT_BOUNDS; k++) {
+		snprintf(le, sizeof(le), "%.4g",
+		    pow(10, (double)(METRICS_LAT_LOW + k) / 25));
+		metrics_str(&pg->lat_le[k], "le", le);
+		pg->lat_ns[k] = (uint64_t)(pow(10, (double)(METRICS_LAT_LOW +
+		    k) / 25 + 9) + 0.5);
+	}
+	metrics_str(&pg->lat_le[k], "le", "+Inf");
+}
+
 static const struct report_output metrics_output = {
 	.head = metrics_job_info,
 	.counter = metrics_counter,
 	.handshakes = metrics_handshakes,
+	.latency = metrics_latency,
 	.closes = metrics_closes,
 };
 
@@ -234,7 +303,9 @@ metrics_page_init(struct metrics_page *pg)
 	pg->info = evbuffer_new();
 	pg->closes = evbuffer_new();
 	pg->handshakes = evbuffer_new();
-	ok = pg->info != NULL && pg->closes != NULL && pg->handshakes != NULL;
+	pg->latency = evbuffer_new();
+	ok = pg->info != NULL && pg->closes != NULL && pg->handshakes != NULL &&
+	    pg->latency != NULL;
 	for (c = 0; c < CTR_COUNT; c++) {
 		if (counter_info[c].metric == NULL)
 			continue;
@@ -253,6 +324,10 @@ metrics_page_init(struct metrics_page *pg)
 	metrics_str(&pg->hs_bucket, NULL, METRICS_HS "_bucket");
 	metrics_str(&pg->hs_sum, NULL, METRICS_HS "_sum");
 	metrics_str(&pg->hs_count, NULL, METRICS_HS "_count");
+	metrics_lat_bounds(pg);
+	metrics_str(&pg->lat_bucket, NULL, METRICS_LAT "_bucket");
+	metrics_str(&pg->lat_sum, NULL, METRICS_LAT "_sum");
+	metrics_str(&pg->lat_count, NULL, METRICS_LAT "_count");
 	return ok ? 0 : -1;
 }
 
@@ -270,6 +345,8 @@ metrics_page_free(struct metrics_page *pg)
 		evbuffer_free(pg->closes);
 	if (pg->handshakes != NULL)
 		evbuffer_free(pg->handshakes);
+	if (pg->latency != NULL)
+		evbuffer_free(pg->latency);
 }
 
 /* Counters sharing a family come one after another in COUNTERS, so HELP and
@@ -300,6 +377,11 @@ metrics_page_out(struct evbuffer *b, struct metrics_page *pg)
 	    "Opening handshakes that succeeded, by duration: from the "
 	    "connect or accept to the 101 checked or sent.");
 	evbuffer_add_buffer(b, pg->handshakes);
+	metrics_family(b, METRICS_LAT, "histogram",
+	    "Latency of the timed messages over the job's life: type rtt, "
+	    "round trips of a send job's stamps; oneway, from a stamp's due "
+	    "time to its arrival.");
+	evbuffer_add_buffer(b, pg->latency);
 }
 
 /* The list lock keeps jobs from going away meanwhile; workers never take

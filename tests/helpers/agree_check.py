@@ -11,15 +11,19 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
   and reason on wsbench_connection_errors_total, whose sum over reasons is
   the connection_errors of stats, code on wsbench_closes_total (every
   code of the set for every job), le on the buckets of
-  wsbench_handshake_duration_seconds (every bound, cumulative, +Inf equal
-  to _count), url or listen on wsbench_job_info);
+  wsbench_handshake_duration_seconds and wsbench_latency_seconds (every
+  bound, cumulative, +Inf equal to _count), type too on the latter, url or
+  listen on wsbench_job_info); the latency lines of `stats` and the
+  latency object of `-j stats` for the jobs that time messages, and only
+  those on wsbench_latency_seconds;
 - all name the same jobs with the same kinds (and states and targets,
   and `stats` and `-j stats` the same settings, as tls_verify);
 - with --counters, the counters are equal in all views, except those named
   with --rising, which only must not fall in sampling order (they may move
   while the views are taken), and the rates of `stats` and `-j stats`
   are equal, and so are the closes by code and the handshake counts,
-  which equal connections_opened;
+  which equal connections_opened, and the latency counts of the life
+  (JOB.latency with --rising: may rise in sampling order);
 - --expect JOB.KEY=VALUE: a value of `stats` (text), compression_received
   and compression_sent (payload bytes per wire byte) among them.
 
@@ -57,6 +61,15 @@ HS_KEYS = ["handshake_count", "handshake_mean_us", "handshake_p50_us",
            "handshake_p99_us"]
 TEXT_KEYS += HS_KEYS
 TEXT_KEYS += NOTES
+# A timed job's latency, after the handshake: the summary of its life and
+# of its window, each a count and times, then the last second's.
+LAT_TIMES = ["min", "mean", "p50", "p90", "p99", "p99.9", "p99.99", "max"]
+LAT_TEXT = ["latency_type"] + \
+    [f"latency_{g}_{k}" for g in ("life", "window")
+     for k in ["count"] + LAT_TIMES] + ["latency_p50_1s", "latency_p99_1s"]
+LAT_METRIC = "wsbench_latency_seconds"
+# 10^(k/25) s from 1e-5 to 100 s, as C's "%.4g" prints them.
+LAT_LE = ["%.4g" % 10 ** (k / 25) for k in range(-125, 51)] + ["+Inf"]
 ERRORS_METRIC = "wsbench_connection_errors_total"
 JOB_INFO = "wsbench_job_info"
 CLOSES_METRIC = "wsbench_closes_total"
@@ -68,7 +81,11 @@ HS_LE = ["0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01",
          "+Inf"]
 # The label a per-job family has besides name and kind.
 THIRD_LABEL = {ERRORS_METRIC: "reason", CLOSES_METRIC: "code",
-               HS_METRIC + "_bucket": "le"}
+               HS_METRIC + "_bucket": "le", LAT_METRIC + "_bucket": "le"}
+# Labels a family has besides name, kind and the third.
+MORE_LABELS = {LAT_METRIC + s: {"type"} for s in ("_bucket", "_sum",
+                                                   "_count")}
+HISTOGRAMS = {HS_METRIC: HS_LE, LAT_METRIC: LAT_LE}
 # The daemon's own families: present once, not per job.
 DAEMON = {"wsbench_build_info": "gauge", "wsbench_worker_threads": "gauge",
           "wsbench_control_requests_total": "counter",
@@ -128,8 +145,9 @@ def parse_stats_text(text):
         closes = ["closes_" + c for c in CLOSE_CODES
                   if "closes_" + c in j["_keys"]]
         settings = [k for k in SETTINGS if k in j["_keys"]]
+        lat = LAT_TEXT if "latency_type" in j["_keys"] else []
         want = TEXT_KEYS[:4] + settings + TEXT_KEYS[4:-len(NOTES)] + \
-            closes + NOTES
+            lat + closes + NOTES
         if j["_keys"] != want:
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
                     f"expected {want}")
@@ -148,10 +166,58 @@ def parse_stats_text(text):
                         f"{j.get(k)!r}, not a number")
             else:
                 j[k] = int(j[k])
+        if lat:
+            check_text_latency(j)
         j["closes"] = {k[len("closes_"):]: j.get(k) for k in closes}
         if 0 in j["closes"].values():
             problem(f"stats of {j.get('name')}: a closes line of 0")
     return jobs
+
+
+def check_text_latency(j):
+    """A timed job's latency lines: counts, and times for people or
+    "none" (all of a group while its count is 0)."""
+    if j.get("latency_type") not in ("rtt", "oneway"):
+        problem(f"stats of {j.get('name')}: latency_type is "
+                f"{j.get('latency_type')!r}")
+    for k in LAT_TEXT[1:]:
+        v = j.get(k, "")
+        if k.endswith("_count"):
+            if not re.fullmatch(r"[0-9]+", v):
+                problem(f"stats of {j.get('name')}: {k} is {v!r}")
+            else:
+                j[k] = int(v)
+        elif not re.fullmatch(r"none|[0-9]+ ns|[0-9]+\.[0-9]{3} (us|ms|s)",
+                              v):
+            problem(f"stats of {j.get('name')}: {k} is {v!r}, not a time")
+    for g in ("life", "window"):
+        empty = j.get(f"latency_{g}_count") == 0
+        if any((j.get(f"latency_{g}_{k}") == "none") != empty
+               for k in LAT_TIMES):
+            problem(f"stats of {j.get('name')}: latency_{g} has times "
+                    f"{'with' if empty else 'without'} messages")
+
+
+def check_json_latency(j):
+    """The latency object of a timed -j stats job."""
+    lat = j.get("latency")
+    times = [k + "_us" for k in LAT_TIMES]
+    if not isinstance(lat, dict) or set(lat) != {
+            "type", "life", "window", "p50_1s_us", "p99_1s_us"} or \
+            lat["type"] not in ("rtt", "oneway"):
+        problem(f"-j stats of {j.get('name')}: latency is {lat!r}")
+        return
+    for k in ("p50_1s_us", "p99_1s_us"):
+        if lat[k] is not None and not isinstance(lat[k], (int, float)):
+            problem(f"-j stats of {j.get('name')}: latency.{k} is "
+                    f"{lat[k]!r}")
+    for g in ("life", "window"):
+        o = lat[g]
+        if not isinstance(o, dict) or set(o) != {"count"} | set(times) or \
+                not isinstance(o["count"], int) or not all(
+                    isinstance(o[k], (int, float)) if o["count"] > 0
+                    else o[k] is None for k in times):
+            problem(f"-j stats of {j.get('name')}: latency.{g} is {o!r}")
 
 
 def check_json_more(j):
@@ -173,10 +239,12 @@ def check_json_stats(jobs):
     want = set(TEXT_KEYS[:4]) | set(COUNTERS) | set(NOTES) | \
         set(RATIO_KEYS) | {"per_second", "handshake", "closes"}
     for j in jobs:
-        if set(j) - set(SETTINGS) != want:
+        if set(j) - set(SETTINGS) - {"latency"} != want:
             problem(f"-j stats of {j.get('name')}: members {sorted(j)}, "
                     f"expected {sorted(want)}")
         check_json_more(j)
+        if "latency" in j:
+            check_json_latency(j)
         for k in RATIO_KEYS:
             if j.get(k) is not None and not isinstance(j.get(k), float):
                 problem(f"-j stats of {j.get('name')}: {k} is "
@@ -229,9 +297,10 @@ def daemon_sample(line, n, helps, types):
 
 def family_of(metric):
     """The family a sample belongs to: a histogram's has three names."""
-    for suffix in ("_bucket", "_sum", "_count"):
-        if metric == HS_METRIC + suffix:
-            return HS_METRIC
+    for family in HISTOGRAMS:
+        for suffix in ("_bucket", "_sum", "_count"):
+            if metric == family + suffix:
+                return family
     return metric
 
 
@@ -257,7 +326,8 @@ def parse_metrics(text):
         m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} "
                          r"([0-9]+(\.[0-9]+)?)", line)
         if m is None or (m.group(4) is not None and
-                         m.group(1) != HS_METRIC + "_sum"):
+                         m.group(1) not in (HS_METRIC + "_sum",
+                                            LAT_METRIC + "_sum")):
             problem(f"metrics line {n}: not 'metric{{labels}} integer': "
                     f"{line!r}")
             continue
@@ -273,7 +343,8 @@ def parse_metrics(text):
         third = THIRD_LABEL.get(metric)
         if metric == JOB_INFO:
             third = "url" if lab.get("kind") == "recv" else "listen"
-        want = {"name", "kind"} | ({third} if third else set())
+        want = {"name", "kind"} | ({third} if third else set()) | \
+            MORE_LABELS.get(metric, set())
         if set(lab) != want:
             problem(f"metrics line {n}: labels {sorted(lab)}, expected "
                     f"exactly {sorted(want)}: {line!r}")
@@ -289,6 +360,9 @@ def parse_metrics(text):
         if key in samples.setdefault(metric, {}):
             problem(f"metrics line {n}: a second sample for {key}")
         samples[metric][key] = value
+        if "type" in lab:       # the latency's, kept aside: FAMILY:type
+            samples.setdefault(family_of(metric) + ":type", {})[
+                (lab.get("name"), lab.get("kind"), lab["type"])] = 1
     for c in COUNTERS:
         mn = metric_name(c)[0]
         want = "gauge" if c in GAUGES else "counter"
@@ -299,18 +373,19 @@ def parse_metrics(text):
                     f"expected {want}")
     for mn, want in list(DAEMON.items()) + [
             (JOB_INFO, "gauge"), (CLOSES_METRIC, "counter"),
-            (HS_METRIC, "histogram")]:
+            (HS_METRIC, "histogram"), (LAT_METRIC, "histogram")]:
         if mn not in helps:
             problem(f"metrics: no HELP for {mn}")
         if types.get(mn) != want:
             problem(f"metrics: TYPE of {mn} is {types.get(mn)}, "
                     f"expected {want}")
     extra = set(types) - {metric_name(c)[0] for c in COUNTERS} - \
-        set(DAEMON) - {JOB_INFO, CLOSES_METRIC, HS_METRIC}
+        set(DAEMON) - {JOB_INFO, CLOSES_METRIC} - set(HISTOGRAMS)
     if extra:
         problem(f"metrics: unexpected metrics {sorted(extra)}")
     check_closes(samples)
-    check_histograms(samples)
+    for family, les in HISTOGRAMS.items():
+        check_histograms(samples, family, les)
     return samples
 
 
@@ -328,45 +403,45 @@ def check_closes(samples):
                     f"{sorted(codes)}, expected {sorted(CLOSE_CODES)}")
 
 
-def check_histograms(samples):
+def check_histograms(samples, family, family_le):
     """Each job's buckets: every bound, cumulative, +Inf equal to _count;
     a _sum of 0 exactly when _count is 0."""
-    buckets = samples.get(HS_METRIC + "_bucket", {})
-    sums = samples.get(HS_METRIC + "_sum", {})
-    counts = samples.get(HS_METRIC + "_count", {})
-    jobs = jobs_of(samples, HS_METRIC + "_bucket")
+    buckets = samples.get(family + "_bucket", {})
+    sums = samples.get(family + "_sum", {})
+    counts = samples.get(family + "_count", {})
+    jobs = jobs_of(samples, family + "_bucket")
     for what in ("_sum", "_count"):
-        if jobs_of(samples, HS_METRIC + what) != jobs:
-            problem(f"metrics {HS_METRIC}{what}: jobs "
-                    f"{jobs_of(samples, HS_METRIC + what)}, of _bucket: "
+        if jobs_of(samples, family + what) != jobs:
+            problem(f"metrics {family}{what}: jobs "
+                    f"{jobs_of(samples, family + what)}, of _bucket: "
                     f"{jobs}")
     for name, kind in jobs:
         les = sorted(le for n, k, le in buckets if (n, k) == (name, kind))
-        if les != sorted(HS_LE):
-            problem(f"metrics {HS_METRIC} of {name}: le {les}, expected "
-                    f"{HS_LE}")
+        if les != sorted(family_le):
+            problem(f"metrics {family} of {name}: le {les}, expected "
+                    f"{family_le}")
             continue
-        cum = [buckets[(name, kind, le)] for le in HS_LE]
+        cum = [buckets[(name, kind, le)] for le in family_le]
         count = counts.get((name, kind, None))
         total = sums.get((name, kind, None))
         if cum != sorted(cum):
-            problem(f"metrics {HS_METRIC} of {name}: buckets not "
+            problem(f"metrics {family} of {name}: buckets not "
                     f"cumulative: {cum}")
         if cum[-1] != count:
-            problem(f"metrics {HS_METRIC} of {name}: +Inf {cum[-1]}, "
+            problem(f"metrics {family} of {name}: +Inf {cum[-1]}, "
                     f"_count {count}")
         if total is None or (total == 0) != (count == 0):
-            problem(f"metrics {HS_METRIC} of {name}: _sum {total} with "
+            problem(f"metrics {family} of {name}: _sum {total} with "
                     f"_count {count}")
         elif count:
             # The mean lies between the lowest and the highest bucket
             # holding observations.
-            held = [i for i in range(len(HS_LE))
+            held = [i for i in range(len(family_le))
                     if cum[i] > (cum[i - 1] if i else 0)]
-            lo = float(HS_LE[held[0] - 1]) if held[0] else 0.0
-            hi = float(HS_LE[held[-1]])
-            if not lo - 1e-6 <= total / count <= hi + 1e-6:
-                problem(f"metrics {HS_METRIC} of {name}: mean "
+            lo = float(family_le[held[0] - 1]) if held[0] else 0.0
+            hi = float(family_le[held[-1]])
+            if not lo * 0.99 - 1e-6 <= total / count <= hi + 1e-6:
+                problem(f"metrics {family} of {name}: mean "
                         f"{total / count} outside the buckets holding "
                         f"observations ({lo}, {hi}]")
 
@@ -389,6 +464,28 @@ def agree_more(ms, name, kind, t, js, rising):
     if not t.get("closes") == js.get("closes") == shown:
         problem(f"{name} closes differ: stats {t.get('closes')}, -j stats "
                 f"{js.get('closes')}, metrics {shown}")
+
+
+def agree_latency(ms, name, kind, t, js, rising):
+    """The latency type and life count of a timed job in stats, -j stats
+    and metrics."""
+    lat = js.get("latency") or {}
+    types = {ty for n, k, ty in ms.get(LAT_METRIC + ":type", {})
+             if (n, k) == (name, kind)}
+    if lat.get("type") != t.get("latency_type") or \
+            types != {t.get("latency_type")}:
+        problem(f"{name} latency type: stats {t.get('latency_type')}, "
+                f"-j stats {lat.get('type')}, metrics {types}")
+    seq = [("stats", t.get("latency_life_count")),
+           ("-j stats", (lat.get("life") or {}).get("count")),
+           ("metrics", ms.get(LAT_METRIC + "_count", {}).get(
+               (name, kind, None)))]
+    vals = [v for _, v in seq]
+    ok = vals == sorted(vals) if f"{name}.latency" in rising else \
+        len(set(vals)) == 1
+    if not ok or not all(isinstance(v, int) for v in vals):
+        problem(f"{name} latency counts differ: "
+                f"{', '.join(f'{w} {v}' for w, v in seq)}")
 
 
 def main():
@@ -444,6 +541,14 @@ def main():
         if jobs_of(ms, family) != sorted(ref):
             problem(f"metrics {family}: jobs {jobs_of(ms, family)}, of "
                     f"stats: {sorted(ref)}")
+    timed = sorted((j["name"], j["kind"]) for j in st if "latency_type" in j)
+    if jobs_of(ms, LAT_METRIC + "_count") != timed:
+        problem(f"metrics {LAT_METRIC}: jobs "
+                f"{jobs_of(ms, LAT_METRIC + '_count')}, timed in stats: "
+                f"{timed}")
+    if sorted((j.get("name"), j.get("kind")) for j in sj
+              if "latency" in j) != timed:
+        problem(f"-j stats shows latency for other jobs than stats: {timed}")
     if o.jobs is not None:
         want = [tuple(x.split(":")) for x in o.jobs.split(",") if x]
         if sorted(ref) != sorted(want):
@@ -494,6 +599,8 @@ def main():
                     problem(f"{name} {c} per second: stats {a}, "
                             f"-j stats {b}")
             agree_more(ms, name, kind, t, js, rising)
+            if "latency_type" in t:
+                agree_latency(ms, name, kind, t, js, rising)
 
     for e in o.expect:
         m = re.fullmatch(r"([^.]+)\.([a-z0-9_]+)=(.*)", e)

@@ -31,7 +31,7 @@ start_send a s "ws://127.0.0.1:$HELPER_PORT/" --rate 1000 --size 1024
 # The window ends between the first stall and the second (at FIRST +
 # PERIOD): the server answers everything, with nothing held up.
 sleep "$(awk -v t0="$t0" -v now="$(_now_ms)" -v f="$FIRST" -v p="$PERIOD" \
-	'BEGIN { s = (t0 - now) / 1000 + f + p - 0.5; print s > 0 ? s : 0 }')"
+	'BEGIN { s = (t0 - now) / 1000 + f + p - 0.5; print (s > 0 ? s : 0) }')"
 stop_helper stall "$server_pid"
 note "server: $HELPER_SUMMARY; $(grep -c 'stall ' "$WORK/stall.err") stall(s) logged"
 wait_until 10 '[ "$(num_of a s connections)" -eq 0 ]' ||

@@ -12,7 +12,8 @@ a few KiB (a small receive buffer, a small read limit and a queue of one
 message), so that the client's sends back up behind it as they would
 behind a stalled server.  With --stall 0 it never stalls: a plain echo
 server.  Each stall is logged on stderr.  On SIGTERM
-it prints "stalls N echoed M" on stdout and exits 0.
+it prints "stalls N echoed M" on stdout, drops its connections (a
+connection held up may never complete a close handshake) and exits 0.
 
 Uses the asyncio API of python3-websockets 10.4 (websockets.serve).
 """
@@ -64,7 +65,10 @@ async def main():
     stalls = Stalls(a.first, a.period, a.stall)
     loop = asyncio.get_running_loop()
 
+    conns = set()
+
     async def echo(ws, _path):
+        conns.add(ws)
         async for msg in ws:
             left = stalls.left(loop.time())
             if left > 0:
@@ -83,10 +87,12 @@ async def main():
     async with websockets.serve(echo, sock=sock, max_queue=1,
                                 read_limit=RCVBUF, write_limit=RCVBUF,
                                 compression=None, ping_interval=None,
-                                max_size=None):
+                                close_timeout=1, max_size=None):
         stalls.t0 = loop.time()
         print(sock.getsockname()[1], flush=True)
         await done
+        for ws in conns:
+            ws.transport.abort()
     print(f"stalls {len(stalls.seen)} echoed {stalls.echoed}", flush=True)
 
 

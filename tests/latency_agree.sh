@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # The views of a job's latency agree: once a send -> echo job's counts are
 # frozen (its echo job stopped), the life percentiles of `stats -j`, of
-# `wsbenchctl latency NAME --life` (and its --hdr table), and of /metrics as
+# `wsbenchctl latency NAME --life` (and its --hdr table, between its
+# rows), and of /metrics as
 # a real Prometheus reads them (histogram_quantile over
 # wsbench_latency_seconds_bucket, through its HTTP API) are the same:
 # `latency` equal to `stats -j` within 1%, Prometheus within 10% (its
@@ -75,28 +76,33 @@ sed 's/^/    [latency --life] /' "$WORK/latency.txt"
 latency_text() {
 	awk -v k="$1" '$1 == k || $1 == k ":" { v = $2; u = $3 }
 		END { if (u == "ms") v *= 1000; else if (u == "s") v *= 1e6;
+		else if (u == "ns") v /= 1000;
 		if (v != "") printf "%.3f\n", v }' "$WORK/latency.txt"
 }
 
-# hdr_at Q: the value (ms) of the --hdr table at percentile Q (the first
-# row at or past it), in us.
-hdr_at() {
-	awk -v q="$1" '$1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ && $2 + 0 >= q - 1e-9 {
-		printf "%.3f\n", $1 * 1000; exit }' "$WORK/latency.hdr"
+# hdr_bracket Q: the values of the --hdr table's rows (ms) on either side
+# of percentile Q, in us: the last row under Q and the first at or past
+# it.  Its rows stand at fixed ticks of percentile, so Q's own value lies
+# between those two.
+hdr_bracket() {
+	awk -v q="$1" '$1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ {
+		if ($2 + 0 < q - 1e-9) lo = $1
+		else { printf "%.3f %.3f\n", lo * 1000, $1 * 1000; exit } }' \
+		"$WORK/latency.hdr"
 }
 
 for p in 50 99; do
 	q=$(awk -v p="$p" 'BEGIN { print p / 100 }')
 	st=$(lat s "l[\"life\"][\"p${p}_us\"]")
 	lt=$(latency_text "p$p")
-	hd=$(hdr_at "$q")
+	read -r hlo hhi <<<"$(hdr_bracket "$q")"
 	pr=$(promql "histogram_quantile($q, wsbench_latency_seconds_bucket{name=\"s\"})")
 	pr_us=$(awk -v s="$pr" 'BEGIN { printf "%.3f", s * 1e6 }')
-	note "p$p: stats -j $st us, latency --life ${lt:-?} us, --hdr ${hd:-?} us, Prometheus $pr_us us"
+	note "p$p: stats -j $st us, latency --life ${lt:-?} us, --hdr rows ${hlo:-?} to ${hhi:-?} us, Prometheus $pr_us us"
 	[ -n "$lt" ] && near "$lt" "$st" 1 ||
 		defect "p$p: latency --life shows '${lt:-nothing}' us, stats -j $st us"
-	[ -n "$hd" ] && near "$hd" "$st" 1 ||
-		defect "p$p: latency --hdr shows '${hd:-nothing}' us, stats -j $st us"
+	[ -n "$hhi" ] && holds "$hlo * 0.99 <= $st && $st <= $hhi * 1.01" ||
+		defect "p$p: latency --hdr rows around it show ${hlo:-nothing} to ${hhi:-nothing} us, stats -j $st us"
 	[ -n "$pr" ] && near "$pr_us" "$st" 10 ||
 		defect "p$p: Prometheus computes '$pr_us' us, stats -j $st us"
 done

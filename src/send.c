@@ -48,6 +48,7 @@
  * most of the cost of a small frame. */
 #define SEND_KEYS	1024
 #define SEND_NS		UINT64_C(1000000000)
+#define SEND_PHASES	8	/* groups of connections due together */
 
 #define SEND_OPT_MESSAGE	CLIENT_OPT_NEXT	/* MESSAGE_OPTS from here */
 #define SEND_OPT_RATE		(SEND_OPT_MESSAGE + MESSAGE_OPT_COUNT)
@@ -69,6 +70,7 @@ struct send {
 	struct client	cl;		/* first, as client.h says */
 	struct message	msg;
 	uint64_t	rate;
+	uint64_t	t0;		/* CLOCK_MONOTONIC at start */
 	uint64_t	offset;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
@@ -81,6 +83,7 @@ struct send_conn {
 };
 
 static __thread uint8_t	send_keys[SEND_KEYS][4];
+static __thread unsigned int send_phase;	/* the next connection's */
 static __thread size_t	send_keys_left;
 
 static uint64_t
@@ -208,6 +211,30 @@ send_writable(struct conn *c)
 		send_pace(c, sc);
 }
 
+/*
+ * A connection's timetable starts at a due time of the job's own, shifted
+ * by one of SEND_PHASES fractions of an interval, taken in turn: the
+ * connections of a worker come due in SEND_PHASES groups, whose timers
+ * fire in one turn of its loop each, rather than one turn per connection,
+ * while a group stays small enough not to delay its last connection
+ * much behind its first.
+ */
+static void
+send_timetable(struct send_conn *sc, const struct send *snd)
+{
+	struct pace	job;
+	uint64_t	now = send_clock(CLOCK_MONOTONIC), t0;
+
+	if (snd->rate == 0) {
+		pace_start(&sc->pace, now, 0);
+		return;
+	}
+	t0 = snd->t0 + SEND_NS / snd->rate * (send_phase++ % SEND_PHASES) /
+	    SEND_PHASES;
+	pace_start(&job, t0, snd->rate);
+	pace_start(&sc->pace, pace_due(&job, pace_owed(&job, now)), snd->rate);
+}
+
 static void
 send_open(struct conn *c)
 {
@@ -226,7 +253,7 @@ send_open(struct conn *c)
 	}
 	sc->snd = snd;
 	s->state = sc;
-	pace_start(&sc->pace, send_clock(CLOCK_MONOTONIC), snd->rate);
+	send_timetable(sc, snd);
 	conn_set_lowmark(c, SEND_LOW);
 	if (snd->rate == 0)
 		send_fill(c, sc);
@@ -311,7 +338,8 @@ send_start(struct job *j, char *err, size_t errlen)
 {
 	struct send	*snd = j->priv;
 
-	snd->offset = send_clock(CLOCK_REALTIME) - send_clock(CLOCK_MONOTONIC);
+	snd->t0 = send_clock(CLOCK_MONOTONIC);
+	snd->offset = send_clock(CLOCK_REALTIME) - snd->t0;
 	return client_job_start(j, err, errlen);
 }
 

@@ -288,21 +288,16 @@ cmd_stats_json_handshakes(void *arg, const struct report_job *rj,
 		    "\"p99_us\":null}");
 }
 
-/* ,"KEY_us":X or null. */
+/* ,"KEY_us":X or null, into the evbuffer arg. */
 static void
-cmd_stats_json_time(struct evbuffer *b, const char *key, const uint64_t *ns)
+cmd_stats_json_time(void *arg, const char *key, const uint64_t *ns)
 {
 	char	v[LATENCY_VIEW_LEN];
 
 	if (ns != NULL)
 		latency_view_us(v, sizeof(v), *ns);
-	evbuffer_add_printf(b, ",\"%s_us\":%s", key, ns != NULL ? v : "null");
-}
-
-static void
-cmd_stats_json_lat_time(void *arg, const char *key, const uint64_t *ns)
-{
-	cmd_stats_json_time(arg, key, ns);
+	evbuffer_add_printf(arg, ",\"%s_us\":%s", key, ns != NULL ? v :
+	    "null");
 }
 
 /* "GROUP": {count, min_us, mean_us, p50_us ... max_us}, null times when
@@ -313,7 +308,7 @@ cmd_stats_json_lat_sum(struct evbuffer *b, const char *group,
 {
 	evbuffer_add_printf(b, ",\"%s\":{\"count\":%llu", group,
 	    (unsigned long long)s->total);
-	latency_view_each(s, cmd_stats_json_lat_time, b);
+	latency_view_each(s, cmd_stats_json_time, b);
 	evbuffer_add_printf(b, "}");
 }
 

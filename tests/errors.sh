@@ -48,7 +48,7 @@ wait_until 15 '[ "$(num_of a r connections)" -eq 2 ]' ||
 	fail "r: $(num_of a r connections) connections, expected 2"
 m0=$(stat_of a r messages_received) || fail "stats r"
 
-valid_cmds='start stop list stats watch version help reload set'
+valid_cmds='start stop list stats watch version help reload set latency'
 # Port in use, by our own push and by another process's socket.
 bad "start: cannot listen on 127\.0\.0\.1:$pport: Address already in use" \
 	start push --port "$pport"
@@ -69,7 +69,7 @@ bad "stats: unknown option --foo .*" stats --foo
 bad "start: .*--port.*value.*" start push --port
 bad "start: --port: .*65536.*" start push --port 65536
 bad "start: --connections: .*0.*" start recv "$url" --connections 0
-bad "start: unknown job kind 'pull' \(valid: push recv echo\)" start pull
+bad "start: unknown job kind 'pull' \(valid: push recv echo send\)" start pull
 # Unknown commands, with the valid ones listed.
 bad "unknown command 'bogus' \(valid: $valid_cmds\)" bogus
 bad "unknown command 'START' \(valid: $valid_cmds\)" START push
@@ -77,6 +77,7 @@ bad "unknown command 'START' \(valid: $valid_cmds\)" START push
 bad "stop: no job named 'nope'" stop nope
 bad "stats: no job named 'nope'" stats nope
 bad "watch: no job named 'nope'" watch nope
+bad "latency: no job named 'nope'" latency nope
 bad "stop: .*NAME.*" stop
 # Duplicate names, of either kind.
 bad "start: job 'p' already exists" start push --name p --port 0

@@ -3,10 +3,12 @@
 # `stats` and `stats -j` come from one walk over a job's numbers: for every
 # kind (push and echo, with --deflate and over TLS; recv plain, offering
 # deflate, and over wss with --insecure; a recv that saw closes and an
-# error), the text keys and the JSON members are the same fields, with the
-# same settings, and ratios of the same form.  A text key is a JSON
-# member, or for the groups of JSON: KEY_per_second is per_second.KEY,
-# handshake_KEY is handshake.KEY, closes_CODE is closes.CODE.
+# error; a send timing its echoes), the text keys and the JSON members are
+# the same fields, with the same settings, and ratios and times of the
+# same form.  A text key is a JSON member, or for the groups of JSON:
+# KEY_per_second is per_second.KEY, handshake_KEY is handshake.KEY,
+# closes_CODE is closes.CODE, latency_GROUP_KEY is latency.GROUP.KEY_us
+# (latency_GROUP_count latency.GROUP.count, latency_type latency.type).
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 # shellcheck disable=SC2016 # conditions run by wait_until
@@ -40,6 +42,13 @@ wait_until 10 '[ "$(num_of a r connections)" -eq 1 ] &&
 stop_job a gone
 wait_until 10 '[ "$(stat_of a rc last_error)" != none ]' ||
 	fail "rc has no error after its server went: $(ctl a stats rc)"
+# A job that times messages: a send against a plain echo.
+out=$(ctl a start echo --name ee --port 0 2>&1) || fail "start echo: $out"
+[[ $out =~ 127\.0\.0\.1:([0-9]+)$ ]] || fail "start echo reply: '$out'"
+out=$(ctl a start send "ws://127.0.0.1:${BASH_REMATCH[1]}/" --name s \
+	--rate 100 2>&1) || fail "start send: $out"
+wait_until 15 '[ "$(num_of a s latency_life_count)" -gt 0 ]' ||
+	fail "s times nothing: $(ctl a stats s)"
 
 ctl a stats >"$WORK/stats" || fail "stats: $(cat "$WORK/stats")"
 ctl a stats -j >"$WORK/stats.json" || fail "stats -j: $(cat "$WORK/stats.json")"
@@ -51,6 +60,9 @@ GROUPS = {"per_second": "{}_per_second", "handshake": "handshake_{}",
           "closes": "closes_{}"}
 # A ratio: "none" or two decimals in text, null or a number in JSON.
 RATIOS = {"compression_received", "compression_sent"}
+# A time: "none" or a number and its unit in text, null or a number in
+# JSON.
+TIME = r"none|[0-9]+ ns|[0-9]+\.[0-9]{3} (us|ms|s)"
 
 
 def text_jobs(path):
@@ -67,10 +79,23 @@ def text_jobs(path):
     return jobs
 
 
+def flat_latency(lat):
+    out = {}
+    for k, v in lat.items():
+        if isinstance(v, dict):
+            for m, w in v.items():
+                out[f"latency_{k}_{m.removesuffix('_us')}"] = w
+        else:
+            out["latency_" + k.removesuffix("_us")] = v
+    return out
+
+
 def flat(obj):
     out = {}
     for k, v in obj.items():
-        if k in GROUPS:
+        if k == "latency":
+            out.update(flat_latency(v))
+        elif k in GROUPS:
             for m, w in v.items():
                 out[GROUPS[k].format(m)] = w
         else:
@@ -98,10 +123,16 @@ for t, j in zip(tj, jj):
                     v, (float, type(None))):
                 bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in "
                            f"JSON")
+        elif k.startswith("latency_") and not k.endswith(("_count",
+                                                         "_type")):
+            if (t[k] == "none") != (v is None) or not re.fullmatch(
+                    TIME, t[k]) or not isinstance(v, (float, type(None))):
+                bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in "
+                           f"JSON")
         elif isinstance(v, str) and k != "last_close" and t[k] != v:
             bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in JSON")
     print(name, t["kind"], *[k for k in t if k.startswith(
-        ("tls_", "deflate", "closes_"))])
+        ("tls_", "deflate", "closes_", "latency_type"))])
 for b in bad:
     print("mismatch:", b)
 sys.exit(1 if bad else 0)
@@ -127,6 +158,10 @@ for job in e rc; do
 	got=$(ctl a stats -j "$job" | jq -r '.[0] | [has("tls_verify"),
 		has("deflate"), has("deflate_offer")] | join(" ")')
 	[ "$got" = "false false false" ] || defect "stats -j $job shows settings: $got"
+done
+[ "$(stat_of a s latency_type)" = rtt ] || defect "s: latency_type '$(stat_of a s latency_type)'"
+for job in p r ri e rc ee; do
+	ctl a stats "$job" | grep -q '^latency' && defect "$job shows a latency: $(ctl a stats "$job")"
 done
 ctl a stats rc | grep -Eq '^closes_1001 +1$' ||
 	defect "rc: no closes_1001 line: $(ctl a stats rc | grep closes_)"

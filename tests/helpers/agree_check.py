@@ -22,8 +22,10 @@ Reads files holding, sampled in this order: `stats` (text), `-j stats`,
   with --rising, which only must not fall in sampling order (they may move
   while the views are taken), and the rates of `stats` and `-j stats`
   are equal, and so are the closes by code and the handshake counts,
-  which equal connections_opened, and the latency counts of the life
-  (JOB.latency with --rising: may rise in sampling order);
+  which equal connections_opened;
+- the latency type and the count of its life of a timed job are equal in
+  `stats`, `-j stats` and metrics (with --rising JOB.latency, they only
+  must not fall in sampling order);
 - --expect JOB.KEY=VALUE: a value of `stats` (text), compression_received
   and compression_sent (payload bytes per wire byte) among them.
 
@@ -342,7 +344,7 @@ def parse_metrics(text):
             lab[lm.group(1)] = lm.group(2)
         third = THIRD_LABEL.get(metric)
         if metric == JOB_INFO:
-            third = "url" if lab.get("kind") == "recv" else "listen"
+            third = "url" if lab.get("kind") in ("recv", "send") else "listen"
         want = {"name", "kind"} | ({third} if third else set()) | \
             MORE_LABELS.get(metric, set())
         if set(lab) != want:
@@ -599,8 +601,10 @@ def main():
                     problem(f"{name} {c} per second: stats {a}, "
                             f"-j stats {b}")
             agree_more(ms, name, kind, t, js, rising)
-            if "latency_type" in t:
-                agree_latency(ms, name, kind, t, js, rising)
+    sjb = {j.get("name"): j for j in sj}
+    for name, kind in timed:
+        agree_latency(ms, name, kind, by[name], sjb.get(name, {}),
+                      set(o.rising))
 
     for e in o.expect:
         m = re.fullmatch(r"([^.]+)\.([a-z0-9_]+)=(.*)", e)

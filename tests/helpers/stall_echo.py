@@ -76,7 +76,10 @@ async def main():
             await ws.send(msg)
             stalls.echoed += 1
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on such a socket
+    # (proto 0 would leave Nagle on, and each echo waiting for an ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Set before listen: accepted sockets inherit it (and their window).
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)

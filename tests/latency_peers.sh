@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # The stamps of `send` (text, --rate) make the round trip through other
 # WebSocket implementations and are timed on return: echoed by Python's
-# websockets (tests/helpers/stall_echo.py, never stalling), by Node's `ws`
+# websockets (tests/helpers/echo_server.py), by Node's `ws`
 # (tests/helpers/node/echo_server.js) and by a page in headless Chromium
 # (tests/helpers/chromium/echo.html, which answers "unstamped" to a message
 # without a stamp; tests/helpers/chromium/relay.py carries the messages
@@ -58,7 +58,7 @@ verdict() {
 }
 
 # --- Python websockets --------------------------------------------------------
-start_helper python "$PYTHON3" "$HELPERS/stall_echo.py" --stall 0
+start_helper python "$PYTHON3" "$HELPERS/echo_server.py"
 pid=$HELPER_PID
 peer python "ws://127.0.0.1:$HELPER_PORT/"
 stop_helper python "$pid"

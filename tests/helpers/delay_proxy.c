@@ -4,7 +4,7 @@
  * DELAY_MS milliseconds, in each direction, before writing it on: a known
  * network delay on loopback, where the kernel has no netem.
  *
- *	delay_proxy UPSTREAM_PORT DELAY_MS
+ *	delay_proxy UPSTREAM_PORT DELAY_MS [FIRST_MS PERIOD_MS STALL_MS]
  *
  * Listens on 127.0.0.1, a port the system picks, and prints that port on
  * stdout (one line, flushed).  Each connection is relayed to
@@ -14,10 +14,15 @@
  * an absolute time, to the microsecond, where a Python timer would be
  * coarser) and writes it.  A side's EOF is passed on, delayed likewise.
  *
+ * With FIRST_MS, PERIOD_MS and STALL_MS, the upstream stalls like a busy
+ * server: from FIRST_MS after the port is printed, and every PERIOD_MS
+ * after that, for STALL_MS, nothing more is read from the clients (whose
+ * receive buffer is made small), so their sends back up.
+ *
  * Its own accuracy: on SIGTERM it prints on stdout
- *	"chunks N late_p50_us X late_p99_us Y late_max_us Z"
+ *	"chunks N late_p50_us X late_p99_us Y late_max_us Z stalls S"
  * (how long after its due time each chunk was written, the write itself
- * included) and exits 0.
+ * included; the stalls begun) and exits 0.
  */
 
 #include "config.h"
@@ -38,6 +43,8 @@
 
 #define CHUNK		65536
 #define LATE_SLOTS	100000		/* lateness histogram: 1 us each */
+#define STALL_RCVBUF	4096		/* a client's receive buffer, stalling */
+#define MS		UINT64_C(1000000)
 
 struct chunk {
 	struct chunk	*next;
@@ -49,6 +56,7 @@ struct chunk {
 /* One direction of one connection: from fd `in` to fd `out`. */
 struct pipe {
 	int		 in, out;
+	int		 stalls;	/* from a client: its reads stall */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 ready;
 	struct chunk	*head, *tail;
@@ -60,6 +68,9 @@ static int listen_fd;
 static pthread_mutex_t late_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t late_us[LATE_SLOTS + 1];	/* the last slot: beyond */
 static uint64_t late_max_us, chunks;
+/* The stalls' timetable (stall_ns 0: none), and the last one begun. */
+static uint64_t t0_ns, first_ns, period_ns, stall_ns;
+static int64_t stall_last = -1;
 
 static uint64_t
 now_ns(void)
@@ -134,6 +145,29 @@ pipe_pop(struct pipe *p)
 	return c;
 }
 
+/* In a stall, sleeps until its end. */
+static void
+stall_wait(void)
+{
+	uint64_t now = now_ns(), since, phase;
+	struct timespec ts;
+
+	if (stall_ns == 0 || now < t0_ns + first_ns)
+		return;
+	since = now - t0_ns - first_ns;
+	phase = since % period_ns;
+	if (phase >= stall_ns)
+		return;
+	pthread_mutex_lock(&late_lock);
+	if ((int64_t)(since / period_ns) > stall_last)
+		stall_last = (int64_t)(since / period_ns);
+	pthread_mutex_unlock(&late_lock);
+	ts.tv_sec = (time_t)((stall_ns - phase) / 1000000000u);
+	ts.tv_nsec = (long)((stall_ns - phase) % 1000000000u);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 static void *
 reader(void *arg)
 {
@@ -142,6 +176,8 @@ reader(void *arg)
 	ssize_t n;
 
 	for (;;) {
+		if (p->stalls)
+			stall_wait();
 		if ((c = malloc(sizeof(*c) + CHUNK)) == NULL)
 			die("malloc");
 		do
@@ -211,7 +247,7 @@ start(void *(*fn)(void *), void *arg)
 }
 
 static void
-relay(int in, int out)
+relay(int in, int out, int stalls)
 {
 	struct pipe *p;
 
@@ -219,6 +255,7 @@ relay(int in, int out)
 		die("calloc");
 	p->in = in;
 	p->out = out;
+	p->stalls = stalls;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->ready, NULL);
 	start(reader, p);
@@ -256,8 +293,8 @@ acceptor(void *arg)
 		}
 		nodelay(c);
 		nodelay(u);
-		relay(c, u);
-		relay(u, c);
+		relay(c, u, 1);
+		relay(u, c, 0);
 	}
 	return NULL;
 }
@@ -270,9 +307,20 @@ main(int argc, char **argv)
 	sigset_t set;
 	int sig;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: delay_proxy UPSTREAM_PORT DELAY_MS\n");
+	if (argc != 3 && argc != 6) {
+		fprintf(stderr, "usage: delay_proxy UPSTREAM_PORT DELAY_MS "
+		    "[FIRST_MS PERIOD_MS STALL_MS]\n");
 		return 2;
+	}
+	if (argc == 6) {
+		first_ns = strtoull(argv[3], NULL, 10) * MS;
+		period_ns = strtoull(argv[4], NULL, 10) * MS;
+		stall_ns = strtoull(argv[5], NULL, 10) * MS;
+		if (period_ns == 0 || stall_ns >= period_ns) {
+			fprintf(stderr, "delay_proxy: a stall must be shorter "
+			    "than its period\n");
+			return 2;
+		}
 	}
 	/* The default 50 us of timer slack would be late on every chunk. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
@@ -285,8 +333,13 @@ main(int argc, char **argv)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((listen_fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    bind(listen_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	if ((listen_fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		die("socket");
+	/* Before listen: the accepted sockets inherit it, and their window. */
+	if (stall_ns > 0)
+		setsockopt(listen_fd, SOL_SOCKET, SO_RCVBUF,
+		    &(int){ STALL_RCVBUF }, sizeof(int));
+	if (bind(listen_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    listen(listen_fd, 64) < 0 ||
 	    getsockname(listen_fd, (struct sockaddr *)&sin, &len) < 0)
 		die("listen");
@@ -297,6 +350,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	t0_ns = now_ns();
 	start(acceptor, NULL);
 	printf("%u\n", ntohs(sin.sin_port));
 	fflush(stdout);
@@ -305,10 +359,11 @@ main(int argc, char **argv)
 		sigwait(&set, &sig);
 	while (sig == SIGPIPE);
 	pthread_mutex_lock(&late_lock);
-	printf("chunks %llu late_p50_us %llu late_p99_us %llu late_max_us %llu\n",
-	    (unsigned long long)chunks, (unsigned long long)late_quantile(0.5),
+	printf("chunks %llu late_p50_us %llu late_p99_us %llu late_max_us %llu "
+	    "stalls %lld\n", (unsigned long long)chunks,
+	    (unsigned long long)late_quantile(0.5),
 	    (unsigned long long)late_quantile(0.99),
-	    (unsigned long long)late_max_us);
+	    (unsigned long long)late_max_us, (long long)(stall_last + 1));
 	fflush(stdout);
 	_exit(0);
 }

@@ -39,6 +39,7 @@
 #include "message.h"
 #include "pace.h"
 #include "stamp.h"
+#include "ws_deflate.h"
 #include "ws_frame.h"
 
 #define SEND_HIGH	(64 * 1024)	/* output kept at most this full */
@@ -77,14 +78,22 @@ struct send {
 /* A connection's sending, while it is open. */
 struct send_conn {
 	const struct send	*snd;
+	struct ws_deflate	*z;		/* permessage-deflate agreed */
 	struct event		*timer;		/* the next due time */
 	struct pace		 pace;		/* pace.next: the next seq */
 	int			 blocked;	/* output over SEND_HIGH */
 };
 
 static __thread uint8_t	send_keys[SEND_KEYS][4];
-static __thread unsigned int send_phase;	/* the next connection's */
 static __thread size_t	send_keys_left;
+static __thread unsigned int send_phase;	/* the next connection's */
+
+/* NULL before open, or when open ran out of memory. */
+static struct send_conn *
+send_conn_of(struct conn *c)
+{
+	return ((struct client_slot *)conn_priv(c))->state;
+}
 
 static uint64_t
 send_clock(clockid_t id)
@@ -130,6 +139,51 @@ send_queue(struct evbuffer *out, const struct send *snd, uint64_t seq,
 	return evbuffer_commit_space(out, &v, 1);
 }
 
+/*
+ * The same, compressed by the connection's own stream: the stamp, then
+ * the rest, into space behind room for the largest header, which is then
+ * moved up against the header the compressed length takes.
+ */
+static int
+send_queue_deflate(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
+    uint64_t due)
+{
+	const struct message	*m = &sc->snd->msg;
+	const uint8_t		*key = send_mask_key();
+	uint8_t			 stamp[STAMP_LEN], hdr[WS_FRAME_HDR_MAX], *p;
+	size_t			 cap, hlen, len;
+	struct evbuffer_iovec	 v;
+	long			 a, b;
+
+	cap = ws_deflate_bound(STAMP_LEN) + ws_deflate_bound(m->size);
+	if (evbuffer_reserve_space(out, (ssize_t)(WS_FRAME_HDR_MAX + cap), &v,
+	    1) != 1)
+		return -1;
+	p = (uint8_t *)v.iov_base + WS_FRAME_HDR_MAX;
+	stamp_write(stamp, seq, due + sc->snd->offset);
+	if ((a = ws_deflate_feed(sc->z, stamp, STAMP_LEN, 0, p, cap)) < 0 ||
+	    (b = ws_deflate_feed(sc->z, m->payload + STAMP_LEN,
+	    m->size - STAMP_LEN, 1, p + a, cap - (size_t)a)) < 0)
+		return -1;
+	len = (size_t)(a + b);
+	hlen = ws_frame_encode_hdr(hdr, 1, m->opcode, len, key);
+	hdr[0] |= WS_DEFLATE_HDR_RSV1;
+	memmove((uint8_t *)v.iov_base + hlen, p, len);
+	memcpy(v.iov_base, hdr, hlen);
+	ws_mask((uint8_t *)v.iov_base + hlen, len, key, 0);
+	v.iov_len = hlen + len;
+	return evbuffer_commit_space(out, &v, 1);
+}
+
+static int
+send_one(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
+    uint64_t due)
+{
+	if (sc->z != NULL)
+		return send_queue_deflate(out, sc, seq, due);
+	return send_queue(out, sc->snd, seq, due);
+}
+
 static void
 send_counted(struct conn *c, const struct send *snd, uint64_t n,
     uint64_t late)
@@ -148,7 +202,7 @@ send_fill(struct conn *c, struct send_conn *sc)
 	uint64_t	 now = send_clock(CLOCK_MONOTONIC), n = 0;
 
 	while (evbuffer_get_length(out) < SEND_HIGH) {
-		if (send_queue(out, sc->snd, sc->pace.next, now) == -1) {
+		if (send_one(out, sc, sc->pace.next, now) == -1) {
 			conn_close(c, WS_CLOSE_INTERNAL);
 			break;
 		}
@@ -172,7 +226,7 @@ send_pace(struct conn *c, struct send_conn *sc)
 		if (evbuffer_get_length(out) >= SEND_HIGH)
 			break;
 		k = sc->pace.next;
-		if (send_queue(out, sc->snd, k, pace_due(&sc->pace, k)) == -1) {
+		if (send_one(out, sc, k, pace_due(&sc->pace, k)) == -1) {
 			conn_close(c, WS_CLOSE_INTERNAL);
 			return;
 		}
@@ -197,14 +251,16 @@ send_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (conn_is_open(c))
-		send_pace(c, ((struct client_slot *)conn_priv(c))->state);
+		send_pace(c, send_conn_of(c));
 }
 
 static void
 send_writable(struct conn *c)
 {
-	struct send_conn	*sc = ((struct client_slot *)conn_priv(c))->state;
+	struct send_conn	*sc = send_conn_of(c);
 
+	if (sc == NULL || !conn_is_open(c))
+		return;
 	if (sc->snd->rate == 0)
 		send_fill(c, sc);
 	else if (sc->blocked)
@@ -253,6 +309,11 @@ send_open(struct conn *c)
 	}
 	sc->snd = snd;
 	s->state = sc;
+	if (conn_deflate_agreed(c) != NULL &&
+	    (sc->z = conn_deflater(c)) == NULL) {
+		conn_close(c, WS_CLOSE_INTERNAL);
+		return;
+	}
 	send_timetable(sc, snd);
 	conn_set_lowmark(c, SEND_LOW);
 	if (snd->rate == 0)

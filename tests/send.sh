@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # The send job: stamped messages to our echo job come back and are counted
-# on both sides; --rate holds its rate over a measured span; a push job's
+# on both sides, compressed too; --rate holds its rate over a measured
+# span; a push job's
 # unstamped messages are counted as such; recv --latency tells stamped
 # messages, whole or in fragments, from unstamped ones.
 # shellcheck disable=SC2016
@@ -95,6 +96,34 @@ wait_until 10 '[ "$(num_of a e connections)" -eq 0 ]' || fail "e kept a connecti
 e_recv=$(stat_of a e messages_received) || fail "e messages_received"
 expect_stat a e messages_sent == "$e_recv"
 expect_stat a e connection_errors == 0
+
+note "--deflate: each stamped message compressed as it is queued"
+out=$(ctl a start echo --port 0 --deflate --name ez) || fail "start echo: $out"
+[[ $out =~ ^started\ ez:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
+	fail "start echo reply: '$out'"
+zurl=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_send a z "$zurl" --deflate --size 1000 --rate 1000 --connections 2
+start_send a zn "$zurl" --deflate-offer \
+	'server_no_context_takeover; client_no_context_takeover' --rate 1000
+wait_until 15 '[ "$(num_of a z messages_received)" -gt 2000 ] &&
+	[ "$(num_of a zn messages_received)" -gt 1000 ]' ||
+	fail "z received $(num_of a z messages_received), zn $(num_of a zn messages_received)"
+for j in z zn; do
+	expect_stat a "$j" messages_unstamped == 0
+	expect_stat a "$j" connection_errors == 0
+done
+# Generated text shrinks: what went out is a fraction of the payload.
+z_bytes=$(stat_of a z bytes_sent) || fail "z bytes_sent"
+z_payload=$(stat_of a z payload_bytes_sent) || fail "z payload_bytes_sent"
+[ $((z_bytes * 4)) -lt "$z_payload" ] ||
+	defect "z sent $z_bytes bytes for $z_payload of payload: not compressed"
+stop_job a z
+stop_job a zn
+wait_until 10 '[ "$(num_of a ez connections)" -eq 0 ]' || fail "ez kept a connection"
+e_recv=$(stat_of a ez messages_received) || fail "ez messages_received"
+expect_stat a ez messages_sent == "$e_recv"
+expect_stat a ez connection_errors == 0
+stop_job a ez
 
 note "a push job's messages are not stamped"
 start_push a p

@@ -21,7 +21,7 @@ enum { CMD_LATENCY_LIFE, CMD_LATENCY_HDR, CMD_LATENCY_RESET };
 static const struct args_opt cmd_latency_opts[] = {
 	ARGS_FLAG("--life", "since the job started, not the window"),
 	ARGS_FLAG("--hdr", "HdrHistogram's percentile distribution, in ms"),
-	ARGS_FLAG("--reset", "then start a new window"),
+	ARGS_FLAG("--reset", "then start a new window (not the read group)"),
 	ARGS_END
 };
 

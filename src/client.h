@@ -26,6 +26,7 @@
 
 struct conn;
 struct conn_ops;
+struct event;
 struct loop;
 struct tls;
 

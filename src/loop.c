@@ -54,25 +54,6 @@ loop_run_tasks(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/*
- * The epoll backend rounds timeouts to milliseconds unless told to be
- * precise (it then uses a timerfd): a sender paced at thousands of
- * messages a second needs its timers to the microsecond.
- */
-static struct event_base *
-loop_base_new(void)
-{
-	struct event_config	*cfg;
-	struct event_base	*base;
-
-	if ((cfg = event_config_new()) == NULL)
-		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
-}
-
 static int
 loop_setup(struct loop *l, int id)
 {
@@ -80,8 +61,8 @@ loop_setup(struct loop *l, int id)
 	STAILQ_INIT(&l->tasks);
 	if (pthread_mutex_init(&l->mu, NULL) != 0)
 		return -1;
-	if ((l->base = loop_base_new()) == NULL) {
-		log_warnx("%s: cannot make an event base", __func__);
+	if ((l->base = event_base_new()) == NULL) {
+		log_warnx("%s: event_base_new failed", __func__);
 		return -1;
 	}
 	l->wake = event_new(l->base, -1, 0, loop_run_tasks, l);

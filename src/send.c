@@ -20,6 +20,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,6 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <openssl/rand.h>
 
 #include "client.h"
@@ -35,10 +35,10 @@
 #include "counters.h"
 #include "job.h"
 #include "log.h"
-#include "loop.h"
 #include "message.h"
 #include "pace.h"
 #include "stamp.h"
+#include "timerq.h"
 #include "ws_deflate.h"
 #include "ws_frame.h"
 
@@ -78,8 +78,9 @@ struct send {
 /* A connection's sending, while it is open. */
 struct send_conn {
 	const struct send	*snd;
+	struct conn		*conn;
 	struct ws_deflate	*z;		/* permessage-deflate agreed */
-	struct event		*timer;		/* the next due time */
+	struct timerq_entry	 timer;		/* the next due time */
 	struct pace		 pace;		/* pace.next: the next seq */
 	int			 blocked;	/* output over SEND_HIGH */
 };
@@ -199,7 +200,7 @@ static void
 send_fill(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = send_clock(CLOCK_MONOTONIC), n = 0;
+	uint64_t	 now = timerq_now(), n = 0;
 
 	while (evbuffer_get_length(out) < SEND_HIGH) {
 		if (send_one(out, sc, sc->pace.next, now) == -1) {
@@ -218,9 +219,8 @@ static void
 send_pace(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = send_clock(CLOCK_MONOTONIC);
+	uint64_t	 now = timerq_now();
 	uint64_t	 owed = pace_owed(&sc->pace, now), n, late = 0, k;
-	struct timeval	 tv;
 
 	for (n = 0; n < owed; n++) {
 		if (evbuffer_get_length(out) >= SEND_HIGH)
@@ -234,24 +234,18 @@ send_pace(struct conn *c, struct send_conn *sc)
 		sc->pace.next++;
 	}
 	send_counted(c, sc->snd, n, late);
-	if ((sc->blocked = n < owed))
-		return;
-	k = pace_due(&sc->pace, sc->pace.next);
-	k = k > now ? k - now : 0;
-	tv.tv_sec = (time_t)(k / SEND_NS);
-	tv.tv_usec = (suseconds_t)(k % SEND_NS / 1000);
-	evtimer_add(sc->timer, &tv);
+	if (!(sc->blocked = n < owed))
+		timerq_add(&sc->timer, pace_due(&sc->pace, sc->pace.next));
 }
 
 static void
-send_timer_cb(evutil_socket_t fd, short what, void *arg)
+send_timer_cb(struct timerq_entry *e)
 {
-	struct conn	*c = arg;
+	struct send_conn	*sc = (struct send_conn *)(void *)((char *)e -
+	    offsetof(struct send_conn, timer));
 
-	(void)fd;
-	(void)what;
-	if (conn_is_open(c))
-		send_pace(c, send_conn_of(c));
+	if (conn_is_open(sc->conn))
+		send_pace(sc->conn, sc);
 }
 
 static void
@@ -279,7 +273,7 @@ static void
 send_timetable(struct send_conn *sc, const struct send *snd)
 {
 	struct pace	job;
-	uint64_t	now = send_clock(CLOCK_MONOTONIC), t0;
+	uint64_t	now = timerq_now(), t0;
 
 	if (snd->rate == 0) {
 		pace_start(&sc->pace, now, 0);
@@ -299,15 +293,15 @@ send_open(struct conn *c)
 	struct send_conn	*sc;
 
 	client_conn_open(c);
-	if ((sc = calloc(1, sizeof(*sc))) == NULL ||
-	    (sc->timer = evtimer_new(loop_base(s->loop), send_timer_cb,
-	    c)) == NULL) {
+	if ((sc = calloc(1, sizeof(*sc))) == NULL || timerq_attach() == -1) {
 		free(sc);
 		log_warnx("job %s: out of memory", s->job->name);
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
 	sc->snd = snd;
+	sc->conn = c;
+	timerq_entry_init(&sc->timer, send_timer_cb);
 	s->state = sc;
 	if (conn_deflate_agreed(c) != NULL &&
 	    (sc->z = conn_deflater(c)) == NULL) {
@@ -329,7 +323,8 @@ send_closed(struct conn *c, int failed)
 	struct send_conn	*sc = s->state;
 
 	if (sc != NULL) {
-		event_free(sc->timer);
+		timerq_del(&sc->timer);
+		timerq_detach();
 		free(sc);
 		s->state = NULL;
 	}
@@ -348,7 +343,7 @@ send_message(struct conn *c, int opcode, uint64_t len)
 	(void)len;
 	if (client_conn_stamp(c, &ns) == -1)
 		return;
-	now = send_clock(CLOCK_MONOTONIC);
+	now = timerq_now();
 	due = ns - snd->offset;
 	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
 }
@@ -399,7 +394,7 @@ send_start(struct job *j, char *err, size_t errlen)
 {
 	struct send	*snd = j->priv;
 
-	snd->t0 = send_clock(CLOCK_MONOTONIC);
+	snd->t0 = timerq_now();
 	snd->offset = send_clock(CLOCK_REALTIME) - snd->t0;
 	return client_job_start(j, err, errlen);
 }

@@ -3,14 +3,14 @@
  * The send job: N client connections (client.h) that each send stamped
  * messages (stamp.h) and time the echoes of their own stamps, round trip.
  *
- * With --rate N a connection sends on a fixed timetable (pace.h): a timer
- * set to the next due time queues every message owed by then, each
- * stamped with its own due time.  When the output is above SEND_HIGH the
- * connection stops queueing until it falls to SEND_LOW: the messages it
- * owes meanwhile go late, and their wait shows as latency, since latency
- * is always measured from the due time (coordinated omission).  Without a
- * rate, the output is kept filled to SEND_HIGH and a message is due when
- * it is queued.
+ * With --rate N a connection sends on a fixed timetable (pace.h): a
+ * precise timer (timerq.h) set to the next due time queues every message
+ * owed by then, each stamped with its own due time.  When the output is
+ * above SEND_HIGH the connection stops queueing until it falls to
+ * SEND_LOW: the messages it owes meanwhile go late, and their wait shows
+ * as latency, since latency is always measured from the due time
+ * (coordinated omission).  Without a rate, the output is kept filled to
+ * SEND_HIGH and a message is due when it is queued.
  *
  * The stamp carries CLOCK_REALTIME, for a receiver on another host; the
  * timetable and the round trip run on CLOCK_MONOTONIC, and the job takes
@@ -331,20 +331,23 @@ send_closed(struct conn *c, int failed)
 	client_conn_closed(c, failed);
 }
 
-/* The round trip of an echo of our own stamp, from its due time. */
+/*
+ * The round trip of an echo of our own stamp, from its due time: now on
+ * CLOCK_MONOTONIC, moved by the job's offset onto the stamp's clock, so
+ * a stamp from elsewhere cannot wrap the subtraction.
+ */
 static void
 send_message(struct conn *c, int opcode, uint64_t len)
 {
 	struct client_slot	*s = conn_priv(c);
 	const struct send	*snd = s->job->priv;
-	uint64_t		 ns, due, now;
+	uint64_t		 due, now;
 
 	(void)opcode;
 	(void)len;
-	if (client_conn_stamp(c, &ns) == -1)
+	if (client_conn_stamp(c, &due) == -1)
 		return;
-	now = timerq_now();
-	due = ns - snd->offset;
+	now = timerq_now() + snd->offset;
 	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
 }
 

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: ISC
 # The send job: stamped messages to our echo job come back and are counted
 # on both sides, compressed too; --rate holds its rate over a measured
-# span; a push job's
-# unstamped messages are counted as such; recv --latency tells stamped
-# messages, whole or in fragments, from unstamped ones.
+# span; a push job's unstamped messages are counted as such; recv
+# --latency tells stamped messages, whole or in fragments, from unstamped
+# ones.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -56,7 +56,7 @@ sent=$((n2 - n1))
 lo=$(((b2 - a1) * 99 / 10000))
 hi=$(((a2 - b1) * 101 / 10000))
 note "sent $sent messages in $(((b2 - a1) / 1000))..$(((a2 - b1) / 1000)) ms, $(stat_of a s sends_late) late"
-[ "$sent" -ge "$lo" ] && [ "$sent" -le "$hi" ] ||
+{ [ "$sent" -ge "$lo" ] && [ "$sent" -le "$hi" ]; } ||
 	defect "--rate 1000 x 10 sent $sent messages, not within [$lo, $hi]"
 
 # Read against the flow, each count is at most the one upstream of it.
@@ -65,8 +65,8 @@ e_sent=$(stat_of a e messages_sent) || fail "e messages_sent"
 e_recv=$(stat_of a e messages_received) || fail "e messages_received"
 s_sent=$(stat_of a s messages_sent) || fail "s messages_sent"
 note "s received $s_recv <= e sent $e_sent <= e received $e_recv <= s sent $s_sent"
-[ "$s_recv" -le "$e_sent" ] && [ "$e_sent" -le "$e_recv" ] &&
-	[ "$e_recv" -le "$s_sent" ] || defect "the counts do not follow the flow"
+{ [ "$s_recv" -le "$e_sent" ] && [ "$e_sent" -le "$e_recv" ] &&
+	[ "$e_recv" -le "$s_sent" ]; } || defect "the counts do not follow the flow"
 [ $((s_sent - s_recv)) -lt 10000 ] ||
 	defect "$((s_sent - s_recv)) messages, a second's worth, not back"
 [ "$s_recv" -gt 100000 ] || defect "s received only $s_recv messages"
@@ -132,7 +132,7 @@ wait_until 15 '[ "$(num_of a sp messages_received)" -gt 1000 ]' ||
 	fail "sp received $(num_of a sp messages_received) from push"
 unstamped=$(stat_of a sp messages_unstamped) || fail "sp messages_unstamped"
 received=$(stat_of a sp messages_received) || fail "sp messages_received"
-[ "$unstamped" -gt 1000 ] && [ "$unstamped" -le "$received" ] ||
+{ [ "$unstamped" -gt 1000 ] && [ "$unstamped" -le "$received" ]; } ||
 	defect "sp: $unstamped unstamped of $received received"
 stop_job a sp
 stop_job a p

@@ -740,6 +740,10 @@ time_echoes(const struct options *o)
 	}
 	report(&cl, net_now_ns());
 	report_latency(&cl);
+	for (i = 0; i < o->connections; i++)
+		free(cl.conns[i].out);
+	free(cl.conns);
+	free(cl.hdr);
 }
 
 int

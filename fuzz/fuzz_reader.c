@@ -10,6 +10,10 @@
  * limit, the number of cut lengths and those lengths (used in turn, over
  * and over), then the bytes on the wire.
  *
+ * Without the fail flag, a third feed in one piece gives the whole op
+ * (a message whole in one frame, in one call): it must tell the story of
+ * the first.
+ *
  * With the fail flag, a callback sets the reader's fail at the event the
  * next byte numbers (a message's first data, its end, a control frame,
  * counted from 1), as a job does that gives up on a connection: the feed
@@ -139,9 +143,25 @@ reader_on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 	reader_event(log, 0);
 }
 
+/* A message whole in one frame: what data and message would see. */
+static void
+reader_on_whole(void *arg, int opcode, const uint8_t *p, uint64_t len)
+{
+	if (len > 0)
+		reader_on_data(arg, opcode, p, (size_t)len);
+	reader_on_message(arg, opcode, len);
+}
+
 static const struct ws_reader_ops reader_ops = {
 	.data = reader_on_data,
 	.message = reader_on_message,
+	.control = reader_on_control,
+};
+
+static const struct ws_reader_ops reader_ops_whole = {
+	.data = reader_on_data,
+	.message = reader_on_message,
+	.whole = reader_on_whole,
 	.control = reader_on_control,
 };
 
@@ -152,7 +172,8 @@ static const struct ws_reader_ops reader_ops = {
  */
 static int
 reader_feed(struct ws_reader *r, struct reader_log *log, const uint8_t *wire,
-    size_t n, const size_t *cuts, size_t ncuts, unsigned int fail_at)
+    size_t n, const size_t *cuts, size_t ncuts, unsigned int fail_at,
+    const struct ws_reader_ops *ops)
 {
 	uint8_t	*piece;
 	size_t	 off = 0, len, i = 0;
@@ -166,7 +187,7 @@ reader_feed(struct ws_reader *r, struct reader_log *log, const uint8_t *wire,
 		if (len > n - off)
 			len = n - off;
 		piece = fuzz_copy(wire + off, len, 0);
-		code = ws_reader_feed(r, piece, len, &reader_ops, log);
+		code = ws_reader_feed(r, piece, len, ops, log);
 		free(piece);
 		off += len;
 	}
@@ -187,13 +208,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in		 in = { data, size };
-	struct ws_reader	 whole, cut;
-	struct reader_log	 whole_log, cut_log;
+	struct ws_reader	 whole, cut, op;
+	struct reader_log	 whole_log, cut_log, op_log;
 	size_t			 cuts[READER_CUTS_MAX], ncuts, i, all;
 	uint64_t		 max;
 	unsigned int		 fail_at;
 	uint8_t			 flags;
-	int			 whole_code, cut_code;
+	int			 whole_code, cut_code, op_code;
 
 	flags = fuzz_byte(&in);
 	max = flags & READER_LIMIT ? 1 + (uint64_t)fuzz_byte(&in) * 3 : 0;
@@ -205,12 +226,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ws_reader_init(&whole, flags & READER_SERVER ? WS_ROLE_SERVER :
 	    WS_ROLE_CLIENT, max);
 	whole.deflate = (flags & READER_DEFLATE) != 0;
-	cut = whole;
+	cut = op = whole;
 	all = in.n;
 	whole_code = reader_feed(&whole, &whole_log, in.p, in.n, &all, 1,
-	    fail_at);
+	    fail_at, &reader_ops);
 	cut_code = reader_feed(&cut, &cut_log, in.p, in.n, cuts, ncuts,
-	    fail_at);
+	    fail_at, &reader_ops);
+	/* The whole op stands for data and message: the same story, but for
+	 * where a failing callback stops (it is one call for two events). */
+	if (fail_at == 0) {
+		op_code = reader_feed(&op, &op_log, in.p, in.n, &all, 1, 0,
+		    &reader_ops_whole);
+		FUZZ_CHECK(op_code == whole_code);
+		FUZZ_CHECK(op_log.digest == whole_log.digest);
+		FUZZ_CHECK(op.messages == whole.messages);
+		FUZZ_CHECK(op.payload == whole.payload);
+	}
 	if (whole_log.data_failed || cut_log.data_failed)
 		return 0;
 

@@ -306,6 +306,15 @@ reader_run(struct ws_reader *r, uint8_t *p, size_t n,
 		}
 		/* A callback may set fail: looked at only after one ran, so
 		 * a loop without callbacks pays nothing for it. */
+		if (ops->whole != NULL) {
+			messages++;
+			payload += len;
+			ops->whole(arg, op, pl, len);
+			if ((*code = r->fail) != 0)
+				break;
+			off += flen;
+			continue;
+		}
 		if (ops->data != NULL && len > 0) {
 			ops->data(arg, op, pl, (size_t)len);
 			if ((*code = r->fail) != 0)

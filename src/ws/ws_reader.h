@@ -32,6 +32,13 @@ struct ws_reader_ops {
 	/* A whole message (all fragments) has arrived; len is its size. */
 	void	(*message)(void *arg, int opcode, uint64_t len);
 	/*
+	 * A message that came in one frame, whole within the bytes fed:
+	 * called with its unmasked payload instead of data and message, one
+	 * call a message for a reader of every message's start.  May be
+	 * NULL; data and message still see the other messages.
+	 */
+	void	(*whole)(void *arg, int opcode, const uint8_t *p, uint64_t len);
+	/*
 	 * A complete, valid control frame: PING, PONG or CLOSE with its
 	 * unmasked payload (n <= 125).  A CLOSE payload has been checked: it
 	 * is empty, or a valid code followed by UTF-8 text.

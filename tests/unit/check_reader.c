@@ -42,6 +42,7 @@ struct rec {
 	uint8_t		data[REC_DATA];
 	size_t		ndata;
 	size_t		data_calls;
+	size_t		whole_calls;
 };
 
 struct stream {
@@ -60,6 +61,7 @@ rec_reset(struct rec *rec)
 	rec->nev = 0;
 	rec->ndata = 0;
 	rec->data_calls = 0;
+	rec->whole_calls = 0;
 }
 
 static struct ev *
@@ -119,9 +121,28 @@ on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 	rec_bytes(rec, rec_add(rec, EV_CONTROL, opcode), p, n);
 }
 
+/* A message whole in one frame: the events data and message would give. */
+static void
+on_whole(void *arg, int opcode, const uint8_t *p, uint64_t len)
+{
+	struct rec	*rec = arg;
+
+	rec->whole_calls++;
+	if (len > 0)
+		rec_bytes(rec, rec_add(rec, EV_DATA, opcode), p, (size_t)len);
+	rec_add(rec, EV_MESSAGE, opcode)->len = len;
+}
+
 static const struct ws_reader_ops	ops_all = {
 	.data = on_data,
 	.message = on_message,
+	.control = on_control,
+};
+
+static const struct ws_reader_ops	ops_whole = {
+	.data = on_data,
+	.message = on_message,
+	.whole = on_whole,
 	.control = on_control,
 };
 
@@ -341,6 +362,13 @@ run_all_ways(enum ws_role role, uint64_t max, struct rec *rec)
 			ck_abort_msg("cuts at %zu/%zu: %d, want %d", cuts[0],
 			    cuts[1], c, code);
 		rec_expect_equal(rec, &rec_b, code == 0, "two cuts");
+	}
+	/* A whole op stands for data and message: the same events, whole
+	 * and cut once anywhere. */
+	for (cuts[0] = 0; cuts[0] <= st.len; cuts[0]++) {
+		ck_assert_int_eq(run_cuts(role, max, cuts, 1, &rec_b,
+		    &ops_whole, NULL), code);
+		rec_expect_equal(rec, &rec_b, code == 0, "with a whole op");
 	}
 	/* Without callbacks, the verdict is the same. */
 	ck_assert_int_eq(run_cuts(role, max, NULL, 0, &rec_b, &ops_none,
@@ -1056,6 +1084,37 @@ START_TEST(test_callback_fail)
 }
 END_TEST
 
+/* Frames whole in a feed take the whole op, one call each; split over
+ * feeds, data and message. */
+START_TEST(test_whole_op)
+{
+	static size_t	cuts[64];
+	enum ws_role	role = roles[_i];
+	size_t		i = 0, k;
+
+	s_reset();
+	for (k = 0; k < 3; k++)
+		s_text(role, 1, WS_OP_TEXT, "yo");
+	s_text(role, 1, WS_OP_BINARY, "");
+	ck_assert_int_eq(run_cuts(role, 0, NULL, 0, &rec_a, &ops_whole, NULL),
+	    0);
+	ck_assert_uint_eq(rec_a.whole_calls, 4);
+	ck_assert_uint_eq(rec_a.data_calls, 0);
+	for (k = 0; k < 3; k++) {
+		expect_data(&rec_a, &i, WS_OP_TEXT, "yo");
+		expect_message(&rec_a, &i, WS_OP_TEXT, 2);
+	}
+	expect_message(&rec_a, &i, WS_OP_BINARY, 0);
+	expect_end(&rec_a, i);
+	for (k = 0; k + 1 < st.len; k++)
+		cuts[k] = k + 1;
+	ck_assert_int_eq(run_cuts(role, 0, cuts, st.len - 1, &rec_b,
+	    &ops_whole, NULL), 0);
+	rec_expect_equal(&rec_a, &rec_b, 1, "byte by byte");
+	ck_assert_uint_eq(rec_b.whole_calls, 0);
+}
+END_TEST
+
 START_TEST(test_null_callbacks)
 {
 	static const struct ws_reader_ops	only_data = { .data = on_data };
@@ -1126,6 +1185,7 @@ reader_suite(void)
 	tcase_add_loop_test(tc, test_message_count, 0, 2);
 	tcase_add_loop_test(tc, test_callback_fail, 0, 2);
 	tcase_add_test(tc, test_null_callbacks);
+	tcase_add_loop_test(tc, test_whole_op, 0, 2);
 	tcase_add_test(tc, test_empty_feeds);
 	suite_add_tcase(s, tc);
 

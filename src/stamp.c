@@ -3,13 +3,19 @@
  * A stamp is written for every message sent and read for every message
  * timed, so its 32 hexadecimal digits are converted eight at a time in a
  * 64-bit word (one byte a digit, the first digit in the lowest byte as a
- * little-endian load puts it), with no branch and no table.
+ * little-endian load puts it), with no branch and no table; on x86-64
+ * they are read sixteen at a time in an SSE2 register, which every
+ * x86-64 processor has.
  */
 
 #include "config.h"
 
 #include <endian.h>
 #include <string.h>
+
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #include "stamp.h"
 
@@ -43,6 +49,32 @@ stamp_hex(uint8_t *out, uint64_t v)
 	memcpy(out, w, sizeof(w));
 }
 
+#if defined(__SSE2__) && defined(__x86_64__)
+/* -1 unless p holds 16 lowercase hexadecimal digits: the sixteen at once,
+ * a byte each in an SSE2 register. */
+static inline __attribute__((always_inline)) int
+stamp_unhex(const uint8_t *p, uint64_t *v)
+{
+	__m128i	x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i	digit, letter, n;
+
+	digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)),
+	    _mm_cmplt_epi8(x, _mm_set1_epi8('f' + 1)));
+	if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xffff)
+		return -1;
+	n = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)),
+	    _mm_and_si128(letter, _mm_set1_epi8(9)));
+	/* A 16-bit lane holds two digits, the first low: first << 4 | second,
+	 * then the lanes packed to bytes, the most significant first. */
+	n = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(n,
+	    _mm_set1_epi16(0x00ff)), 4), _mm_srli_epi16(n, 8));
+	n = _mm_packus_epi16(n, n);
+	*v = be64toh((uint64_t)_mm_cvtsi128_si64(n));
+	return 0;
+}
+#else
 /* The value of eight digits at p (32 bits), or -1 when one is not a
  * lowercase hexadecimal digit: the digits the value gives back must be
  * the bytes read. */
@@ -79,6 +111,7 @@ stamp_unhex(const uint8_t *p, uint64_t *v)
 	*v = (uint64_t)hi << 32 | (uint64_t)lo;
 	return 0;
 }
+#endif
 
 void
 stamp_write(uint8_t out[STAMP_LEN], uint64_t seq, uint64_t ns)

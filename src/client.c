@@ -29,6 +29,7 @@
 #include "log.h"
 #include "loop.h"
 #include "stamp.h"
+#include "timerq.h"
 #include "tls.h"
 #include "ws_deflate.h"
 #include "ws_frame.h"
@@ -166,6 +167,7 @@ client_prepare(struct client *r, const struct args *a, char *err,
 {
 	const char	*uerr;
 
+	r->wall_offset = timerq_wall_offset();
 	if (args_uint(a, CLIENT_OPT_CONNECTIONS, 1, &r->connections, err,
 	    errlen) == -1)
 		return -1;
@@ -440,17 +442,40 @@ client_conn_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 		    &s->due) == 0;
 }
 
-int
-client_conn_stamp(struct conn *c, uint64_t *ns)
+static void
+client_conn_time(struct conn *c, uint64_t due)
+{
+	struct client_slot	*s = conn_priv(c);
+	const struct client	*cl = s->job->priv;
+	uint64_t		 now = conn_read_ns(c) + cl->wall_offset;
+
+	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
+}
+
+void
+client_conn_timed_message(struct conn *c, int opcode, uint64_t len)
 {
 	struct client_slot	*s = conn_priv(c);
 	int			 stamped = s->head_len == STAMP_LEN && s->stamped;
 
+	(void)opcode;
+	(void)len;
 	s->head_len = 0;
-	if (!stamped) {
+	if (stamped)
+		client_conn_time(c, s->due);
+	else
 		counter_add(conn_slot(c), CTR_messages_unstamped, 1);
-		return -1;
-	}
-	*ns = s->due;
-	return 0;
+}
+
+void
+client_conn_timed_whole(struct conn *c, int opcode, const uint8_t *p,
+    uint64_t len)
+{
+	uint64_t	seq, due;
+
+	(void)opcode;
+	if (stamp_read(p, len, &seq, &due) == 0)
+		client_conn_time(c, due);
+	else
+		counter_add(conn_slot(c), CTR_messages_unstamped, 1);
 }

@@ -76,6 +76,9 @@ struct client {
 	char			*headers[ARGS_MANY_MAX];
 	/* The kind's, set before client_job_start(). */
 	const struct conn_ops	*ops;
+	/* CLOCK_REALTIME - CLOCK_MONOTONIC at prepare (timerq.h): stamps
+	 * carry the wall clock, reads are timed on the monotonic one. */
+	uint64_t		 wall_offset;
 };
 
 /* One connection's place on its worker, across reconnects: the priv of
@@ -115,11 +118,18 @@ void		 client_job_free(struct job *);
  * call: first thing on open, last thing on closed (the slot may go). */
 void		 client_conn_open(struct conn *);
 void		 client_conn_closed(struct conn *, int failed);
-/* A data op keeping the first STAMP_LEN bytes of each message. */
+/*
+ * The data, message and whole ops of a kind that times every stamped
+ * message it receives from its stamp's due time to the read that brought
+ * it (a stamp ahead of our clock counts 0); one without a stamp is
+ * counted in messages_unstamped.  The data op keeps the first STAMP_LEN
+ * bytes of a message that comes in pieces.
+ */
 void		 client_conn_data(struct conn *, int opcode, const uint8_t *p,
 		    size_t n);
-/* On a message's end: its stamp's due time in *ns, or -1 when it has
- * none (counted in messages_unstamped).  Starts the next message. */
-int		 client_conn_stamp(struct conn *, uint64_t *ns);
+void		 client_conn_timed_message(struct conn *, int opcode,
+		    uint64_t len);
+void		 client_conn_timed_whole(struct conn *, int opcode,
+		    const uint8_t *p, uint64_t len);
 
 #endif

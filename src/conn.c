@@ -448,6 +448,15 @@ on_message(void *arg, int opcode, uint64_t len)
 		c->ops->message(c, opcode, len);
 }
 
+static void
+on_whole(void *arg, int opcode, const uint8_t *p, uint64_t n)
+{
+	struct conn	*c = arg;
+
+	if (!c->close_sent)
+		c->ops->whole(c, opcode, p, n);
+}
+
 /* Jobs that only count messages take no call per message. */
 static const struct ws_reader_ops conn_reader_ops = {
 	.control = on_control,
@@ -456,6 +465,14 @@ static const struct ws_reader_ops conn_reader_ops = {
 static const struct ws_reader_ops conn_reader_ops_messages = {
 	.data = on_data,
 	.message = on_message,
+	.control = on_control,
+};
+
+/* Jobs that read each message's start take one call for most. */
+static const struct ws_reader_ops conn_reader_ops_whole = {
+	.data = on_data,
+	.message = on_message,
+	.whole = on_whole,
 	.control = on_control,
 };
 
@@ -508,6 +525,17 @@ static const struct ws_reader_ops conn_reader_ops_deflate = {
 	.control = on_control,
 };
 
+static const struct ws_reader_ops *
+conn_reader_ops_of(const struct conn *c)
+{
+	if (c->z != NULL)
+		return &conn_reader_ops_deflate;
+	if (c->ops->whole != NULL)
+		return &conn_reader_ops_whole;
+	return c->ops->message != NULL ? &conn_reader_ops_messages :
+	    &conn_reader_ops;
+}
+
 /*
  * Messages and their payload bytes are counted once a feed, from the
  * reader's own counts (compressed ones once inflated, on their end).
@@ -519,9 +547,7 @@ conn_feed(struct conn *c, uint8_t *p, size_t n)
 	uint64_t	payload = c->reader.payload;
 	int		code;
 
-	code = ws_reader_feed(&c->reader, p, n, c->z != NULL ?
-	    &conn_reader_ops_deflate : c->ops->message != NULL ?
-	    &conn_reader_ops_messages : &conn_reader_ops, c);
+	code = ws_reader_feed(&c->reader, p, n, conn_reader_ops_of(c), c);
 	counter_add(c->slot, CTR_messages_received,
 	    c->reader.messages - before);
 	counter_add(c->slot, CTR_payload_bytes_received,

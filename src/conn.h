@@ -40,6 +40,10 @@ struct conn_ops {
 	 */
 	void	(*data)(struct conn *, int opcode, const uint8_t *p, size_t n);
 	void	(*message)(struct conn *, int opcode, uint64_t len);
+	/* With data and message: a message that came whole in one read and
+	 * one frame, with its payload, instead of them.  May be NULL. */
+	void	(*whole)(struct conn *, int opcode, const uint8_t *p,
+		    uint64_t len);
 };
 
 /* Server side: takes over an accepted socket, speaking TLS over it unless

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "client.h"
 #include "conn.h"
@@ -32,24 +31,6 @@ struct recv {
 	struct client	cl;		/* first, as client.h says */
 };
 
-/* The stamp's due time is the sender's CLOCK_REALTIME: only the same
- * clock here makes sense of it. */
-static void
-recv_latency_message(struct conn *c, int opcode, uint64_t len)
-{
-	struct timespec	ts;
-	uint64_t	ns, now;
-
-	(void)opcode;
-	(void)len;
-	if (client_conn_stamp(c, &ns) == -1)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-	/* A sender's clock ahead of ours makes a time below zero: 0. */
-	hdr_record(&conn_slot(c)->latency, now > ns ? now - ns : 0);
-}
-
 static const struct conn_ops recv_conn_ops = {
 	.open = client_conn_open,
 	.closed = client_conn_closed,
@@ -59,7 +40,8 @@ static const struct conn_ops recv_latency_ops = {
 	.open = client_conn_open,
 	.closed = client_conn_closed,
 	.data = client_conn_data,
-	.message = recv_latency_message,
+	.message = client_conn_timed_message,
+	.whole = client_conn_timed_whole,
 };
 
 static int

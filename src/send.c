@@ -14,7 +14,7 @@
  *
  * The stamp carries CLOCK_REALTIME, for a receiver on another host; the
  * timetable and the round trip run on CLOCK_MONOTONIC, and the job takes
- * the offset between the two once at start, so a step of the wall clock
+ * the offset between the two once (client.h), so a step of the wall clock
  * does not bend a round trip.
  */
 
@@ -71,7 +71,6 @@ struct send {
 	struct message	msg;
 	uint64_t	rate;
 	uint64_t	t0;		/* CLOCK_MONOTONIC at start */
-	uint64_t	offset;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 /* A connection's sending, while it is open. */
@@ -140,7 +139,8 @@ send_queue(struct evbuffer *out, const struct send_conn *sc, uint64_t n,
 		key = send_mask_key();
 		hlen = ws_frame_encode_hdr(p, 1, m->opcode, m->size, key);
 		memcpy(p + hlen, m->payload, m->size);
-		stamp_write(p + hlen, k, send_due(sc, k, now) + snd->offset);
+		stamp_write(p + hlen, k, send_due(sc, k, now) +
+		    snd->cl.wall_offset);
 		ws_mask(p + hlen, m->size, key, 0);
 		p += hlen + m->size;
 	}
@@ -169,7 +169,7 @@ send_queue_deflate(struct evbuffer *out, struct send_conn *sc, uint64_t seq,
 	    1) != 1)
 		return -1;
 	p = (uint8_t *)v.iov_base + WS_FRAME_HDR_MAX;
-	stamp_write(stamp, seq, due + sc->snd->offset);
+	stamp_write(stamp, seq, due + sc->snd->cl.wall_offset);
 	if ((a = ws_deflate_feed(sc->z, stamp, STAMP_LEN, 0, p, cap)) < 0 ||
 	    (b = ws_deflate_feed(sc->z, m->payload + STAMP_LEN,
 	    m->size - STAMP_LEN, 1, p + a, cap - (size_t)a)) < 0)
@@ -354,32 +354,13 @@ send_closed(struct conn *c, int failed)
 	client_conn_closed(c, failed);
 }
 
-/*
- * The round trip of an echo of our own stamp, from its due time: now on
- * CLOCK_MONOTONIC, moved by the job's offset onto the stamp's clock, so
- * a stamp from elsewhere cannot wrap the subtraction.
- */
-static void
-send_message(struct conn *c, int opcode, uint64_t len)
-{
-	struct client_slot	*s = conn_priv(c);
-	const struct send	*snd = s->job->priv;
-	uint64_t		 due, now;
-
-	(void)opcode;
-	(void)len;
-	if (client_conn_stamp(c, &due) == -1)
-		return;
-	now = conn_read_ns(c) + snd->offset;
-	hdr_record(&conn_slot(c)->latency, now > due ? now - due : 0);
-}
-
 static const struct conn_ops send_conn_ops = {
 	.open = send_open,
 	.writable = send_writable,
 	.closed = send_closed,
 	.data = client_conn_data,
-	.message = send_message,
+	.message = client_conn_timed_message,
+	.whole = client_conn_timed_whole,
 };
 
 /* --no-timing: the echoes only counted, by the connection. */
@@ -421,7 +402,6 @@ send_start(struct job *j, char *err, size_t errlen)
 	struct send	*snd = j->priv;
 
 	snd->t0 = timerq_now();
-	snd->offset = timerq_wall_offset();
 	return client_job_start(j, err, errlen);
 }
 

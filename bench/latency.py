@@ -34,7 +34,6 @@ project's targets, and to a JSON file.  The exit status is 0 whatever the
 targets say.
 """
 
-import argparse
 import json
 import os
 import statistics
@@ -405,27 +404,8 @@ def write_json(opts, results, goals, interrupted):
 # -- driver -----------------------------------------------------------------
 
 def parse_args():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", required=True, help="the build directory")
-    ap.add_argument("--srcdir", required=True, help="the source directory")
-    ap.add_argument("--out", help="JSON output (BUILD/bench/latency.json)")
-    ap.add_argument("--duration", type=float, default=3)
-    ap.add_argument("--samples", type=int, default=3,
-                    help="rounds: one window of each system a round")
-    ap.add_argument("--warmup", type=float, default=1)
-    ap.add_argument("--cases", default=",".join(CASES),
-                    type=lambda s: run.names(s, list(CASES), "case"))
-    ap.add_argument("--systems", default=",".join(SYSTEMS),
-                    type=lambda s: run.names(s, SYSTEMS, "system"))
-    ap.add_argument("--quick", action="store_true",
-                    help="a smoke run: --duration 1 --samples 1 --warmup 0.5")
-    opts = ap.parse_args()
-    if opts.quick:
-        opts.duration, opts.samples, opts.warmup = 1, 1, 0.5
-    if opts.duration <= 0 or opts.samples < 1 or opts.warmup <= 0:
-        ap.error("need --duration > 0, --samples >= 1, --warmup > 0")
-    opts.out = opts.out or os.path.join(opts.build, "bench", "latency.json")
-    return opts
+    return run.bench_args(__doc__, CASES, SYSTEMS, "latency.json", 3, 1, 0.5,
+                          warmup_positive=True)
 
 
 def main():

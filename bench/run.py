@@ -856,28 +856,38 @@ def names(text, known, what):
     return chosen
 
 
-def parse_args():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def bench_args(doc, cases, systems, out, duration, warmup, quick_warmup,
+               warmup_positive=False):
+    """The options of a bench driver (this one, latency.py), parsed: the
+    build, the rounds and their windows, the cases and systems."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--build", required=True, help="the build directory")
     ap.add_argument("--srcdir", required=True, help="the source directory")
-    ap.add_argument("--out", help="JSON output (BUILD/bench/results.json)")
-    ap.add_argument("--duration", type=float, default=5)
+    ap.add_argument("--out", help="JSON output (BUILD/bench/%s)" % out)
+    ap.add_argument("--duration", type=float, default=duration)
     ap.add_argument("--samples", type=int, default=3,
                     help="rounds: one window of each system a round")
-    ap.add_argument("--warmup", type=float, default=2)
-    ap.add_argument("--cases", default=",".join(CASES),
-                    type=lambda s: names(s, list(CASES), "case"))
-    ap.add_argument("--systems", default=",".join(SYSTEMS),
-                    type=lambda s: names(s, SYSTEMS, "system"))
+    ap.add_argument("--warmup", type=float, default=warmup)
+    ap.add_argument("--cases", default=",".join(cases),
+                    type=lambda s: names(s, list(cases), "case"))
+    ap.add_argument("--systems", default=",".join(systems),
+                    type=lambda s: names(s, systems, "system"))
     ap.add_argument("--quick", action="store_true",
-                    help="a smoke run: --duration 1 --samples 1 --warmup 1")
+                    help="a smoke run: --duration 1 --samples 1 --warmup %g"
+                    % quick_warmup)
     opts = ap.parse_args()
     if opts.quick:
-        opts.duration, opts.samples, opts.warmup = 1, 1, 1
-    if opts.duration <= 0 or opts.samples < 1 or opts.warmup < 0:
-        ap.error("need --duration > 0, --samples >= 1, --warmup >= 0")
-    opts.out = opts.out or os.path.join(opts.build, "bench", "results.json")
+        opts.duration, opts.samples, opts.warmup = 1, 1, quick_warmup
+    bad_warmup = opts.warmup <= 0 if warmup_positive else opts.warmup < 0
+    if opts.duration <= 0 or opts.samples < 1 or bad_warmup:
+        ap.error("need --duration > 0, --samples >= 1, --warmup %s"
+                 % ("> 0" if warmup_positive else ">= 0"))
+    opts.out = opts.out or os.path.join(opts.build, "bench", out)
     return opts
+
+
+def parse_args():
+    return bench_args(__doc__, CASES, SYSTEMS, "results.json", 5, 2, 1)
 
 
 def raise_nofile():

@@ -412,15 +412,18 @@ start_push() {
 	[ "$PUSH_PORT" -gt 0 ] || fail "start push reply shows port $PUSH_PORT"
 }
 
-# start_recv ID NAME URL [ARG...]: starts a recv job; checks the reply.
-start_recv() {
-	local id=$1 name=$2 url=$3 out
-	shift 3
-	out=$(ctl "$id" start recv "$url" --name "$name" "$@" 2>&1) ||
-		fail "start recv $name $url $* on $id failed: $out"
-	[ "$out" = "started $name: recv $url" ] ||
-		fail "start recv reply: got '$out', expected 'started $name: recv $url'"
+# start_client KIND ID NAME URL [ARG...]: starts a client job (recv,
+# send); checks the reply.  start_recv and start_send name the kind.
+start_client() {
+	local kind=$1 id=$2 name=$3 url=$4 out
+	shift 4
+	out=$(ctl "$id" start "$kind" "$url" --name "$name" "$@" 2>&1) ||
+		fail "start $kind $name $url $* on $id failed: $out"
+	[ "$out" = "started $name: $kind $url" ] ||
+		fail "start $kind reply: got '$out', expected 'started $name: $kind $url'"
 }
+start_recv() { start_client recv "$@"; }
+start_send() { start_client send "$@"; }
 
 # stop_job ID NAME: `stop NAME`, then waits (15 s) until it leaves `list`.
 stop_job() {

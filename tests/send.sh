@@ -10,16 +10,6 @@
 # shellcheck source=lib.sh
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
-# start_send ID NAME URL [ARG...]: starts a send job; checks the reply.
-start_send() {
-	local id=$1 name=$2 url=$3 out
-	shift 3
-	out=$(ctl "$id" start send "$url" --name "$name" "$@" 2>&1) ||
-		fail "start send $name $url $* on $id failed: $out"
-	[ "$out" = "started $name: send $url" ] ||
-		fail "start send reply: got '$out', expected 'started $name: send $url'"
-}
-
 # sent_at ID NAME: "BEFORE COUNT AFTER": messages_sent of NAME, read
 # between two clock readings in microseconds.
 sent_at() {

@@ -50,16 +50,6 @@ start_echo() {
 	ECHO_PORT=${BASH_REMATCH[1]}
 }
 
-# start_send ID NAME URL [ARG...]: a send job; checks the reply.
-start_send() {
-	local id=$1 name=$2 url=$3 out
-	shift 3
-	out=$(ctl "$id" start send "$url" --name "$name" "$@" 2>&1) ||
-		fail "start send $name $url $* on $id: $out"
-	[ "$out" = "started $name: send $url" ] ||
-		fail "start send reply: got '$out', expected 'started $name: send $url'"
-}
-
 # start_helper TAG CMD [ARG...]: a helper that prints its port on its first
 # line of stdout ($WORK/TAG.out); sets HELPER_PID and HELPER_PORT.
 HELPER_PID=

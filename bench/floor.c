@@ -145,75 +145,66 @@ usage(void)
 	exit(2);
 }
 
+static const struct net_opt floor_opts[] = {
+	{ "port",	 required_argument, ECHO | RTT },
+	{ "bind",	 required_argument, ECHO },
+	{ "host",	 required_argument, RTT },
+	{ "connections", required_argument, RTT },
+	{ "rate",	 required_argument, RTT },
+	{ "size",	 required_argument, RTT },
+	{ "warmup",	 required_argument, RTT },
+	{ "duration",	 required_argument, RTT },
+	{ "handshake",	 no_argument,	    RTT },
+	{ NULL,		 0,		    0 }
+};
+
+/* The i-th of floor_opts, with its value v. */
+static void
+set_option(int i, const char *v, void *arg)
+{
+	struct options	*o = arg;
+
+	switch (i) {
+	case 0:
+		net_number("--port", v, 1, 65535);
+		o->port = v;
+		break;
+	case 1:
+	case 2:
+		o->host = v;
+		break;
+	case 3:
+		o->connections = net_number("--connections", v, 1, MAXCONNS);
+		break;
+	case 4:
+		o->rate = net_number("--rate", v, 0, MAXRATE);
+		break;
+	case 5:
+		o->size = net_number("--size", v, STAMP_LEN, MAXSIZE);
+		break;
+	case 6:
+		o->warmup_ns = net_seconds("--warmup", v);
+		break;
+	case 7:
+		o->duration_ns = net_seconds("--duration", v);
+		break;
+	case 8:
+		o->handshake = 1;
+		break;
+	}
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	/* Which mode each option belongs to, indexed as in longopts. */
-	static const int modes[] = {
-		ECHO | RTT, ECHO, RTT, RTT, RTT, RTT, RTT, RTT, RTT
-	};
-	static const struct option longopts[] = {
-		{ "port",	 required_argument, NULL, 0 },
-		{ "bind",	 required_argument, NULL, 0 },
-		{ "host",	 required_argument, NULL, 0 },
-		{ "connections", required_argument, NULL, 0 },
-		{ "rate",	 required_argument, NULL, 0 },
-		{ "size",	 required_argument, NULL, 0 },
-		{ "warmup",	 required_argument, NULL, 0 },
-		{ "duration",	 required_argument, NULL, 0 },
-		{ "handshake",	 no_argument,	    NULL, 0 },
-		{ NULL,		 0,		    NULL, 0 }
-	};
-	int	 ch, i;
+	static const char *const modes[] = { "echo", "rtt" };
 
-	if (argc < 2)
-		usage();
-	if (strcmp(argv[1], "echo") == 0)
-		o->mode = ECHO;
-	else if (strcmp(argv[1], "rtt") == 0)
-		o->mode = RTT;
-	else
-		usage();
 	o->host = "127.0.0.1";
 	o->connections = 1;
 	o->size = 64;
-	argc--;
-	argv++;
-	while ((ch = getopt_long(argc, argv, "", longopts, &i)) != -1) {
-		if (ch != 0 || !(modes[i] & o->mode))
-			usage();
-		switch (i) {
-		case 0:
-			net_number("--port", optarg, 1, 65535);
-			o->port = optarg;
-			break;
-		case 1:
-		case 2:
-			o->host = optarg;
-			break;
-		case 3:
-			o->connections = net_number("--connections", optarg, 1,
-			    MAXCONNS);
-			break;
-		case 4:
-			o->rate = net_number("--rate", optarg, 0, MAXRATE);
-			break;
-		case 5:
-			o->size = net_number("--size", optarg, STAMP_LEN,
-			    MAXSIZE);
-			break;
-		case 6:
-			o->warmup_ns = net_seconds("--warmup", optarg);
-			break;
-		case 7:
-			o->duration_ns = net_seconds("--duration", optarg);
-			break;
-		case 8:
-			o->handshake = 1;
-			break;
-		}
-	}
-	if (optind != argc || o->port == NULL)
+	o->mode = net_options(argc, argv, modes, 2, floor_opts, set_option,
+	    o, usage);
+	if (o->port == NULL)
 		usage();
 }
 

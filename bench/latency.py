@@ -34,7 +34,6 @@ project's targets, and to a JSON file.  The exit status is 0 whatever the
 targets say.
 """
 
-import json
 import os
 import statistics
 import subprocess
@@ -384,23 +383,6 @@ def print_table(results, goals):
                                       run.fmt(g["value"], ".3f")))
 
 
-def write_json(opts, results, goals, interrupted):
-    doc = {
-        "machine": run.machine_info(opts),
-        "config": {"duration": opts.duration, "samples": opts.samples,
-                   "warmup": opts.warmup, "cases": opts.cases,
-                   "systems": opts.systems, "size": SIZE,
-                   "build": opts.build, "srcdir": opts.srcdir},
-        "results": results,
-        "targets": goals,
-        "interrupted": interrupted,
-    }
-    os.makedirs(os.path.dirname(os.path.abspath(opts.out)), exist_ok=True)
-    with open(opts.out, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-
-
 # -- driver -----------------------------------------------------------------
 
 def parse_args():
@@ -429,7 +411,8 @@ def main():
             interrupted = True
     add_ratios(results)
     goals = targets(results)
-    write_json(opts, results, goals, interrupted)
+    run.write_json(opts, run.machine_info(opts), results, goals, interrupted,
+                   {"size": SIZE})
     print_table(results, goals)
     print("\nresults written to %s" % opts.out)
     return 130 if interrupted else 0

@@ -172,71 +172,62 @@ usage(void)
 	exit(2);
 }
 
+static const struct net_opt limit_opts[] = {
+	{ "port",	 required_argument, WRITE | READ },
+	{ "bind",	 required_argument, WRITE },
+	{ "host",	 required_argument, READ },
+	{ "msg",	 required_argument, WRITE },
+	{ "size",	 required_argument, WRITE },
+	{ "connections", required_argument, READ },
+	{ "handshake",	 no_argument,	    WRITE | READ },
+	{ "duration",	 required_argument, READ },
+	{ NULL,		 0,		    0 }
+};
+
+/* The i-th of limit_opts, with its value v. */
+static void
+set_option(int i, const char *v, void *arg)
+{
+	struct options	*o = arg;
+
+	switch (i) {
+	case 0:
+		net_number("--port", v, 1, 65535);
+		o->port = v;
+		break;
+	case 1:
+	case 2:
+		o->host = v;
+		break;
+	case 3:
+		o->msg = v;
+		break;
+	case 4:
+		o->size = net_number("--size", v, 0, MAXSIZE);
+		break;
+	case 5:
+		o->connections = net_number("--connections", v, 1, MAXCONNS);
+		break;
+	case 6:
+		o->handshake = 1;
+		break;
+	case 7:
+		o->duration_ns = net_seconds("--duration", v);
+		break;
+	}
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	/* Which mode each option belongs to, indexed as in longopts. */
-	static const int modes[] = {
-		WRITE | READ, WRITE, READ, WRITE, WRITE, READ, WRITE | READ,
-		READ
-	};
-	static const struct option longopts[] = {
-		{ "port",	 required_argument, NULL, 0 },
-		{ "bind",	 required_argument, NULL, 0 },
-		{ "host",	 required_argument, NULL, 0 },
-		{ "msg",	 required_argument, NULL, 0 },
-		{ "size",	 required_argument, NULL, 0 },
-		{ "connections", required_argument, NULL, 0 },
-		{ "handshake",	 no_argument,	    NULL, 0 },
-		{ "duration",	 required_argument, NULL, 0 },
-		{ NULL,		 0,		    NULL, 0 }
-	};
-	int	 ch, i;
+	static const char *const modes[] = { "write", "read" };
 
-	if (argc < 2)
-		usage();
-	if (strcmp(argv[1], "write") == 0)
-		o->mode = WRITE;
-	else if (strcmp(argv[1], "read") == 0)
-		o->mode = READ;
-	else
-		usage();
 	o->host = "127.0.0.1";
 	o->size = -1;
 	o->connections = 1;
-	argc--;
-	argv++;
-	while ((ch = getopt_long(argc, argv, "", longopts, &i)) != -1) {
-		if (ch != 0 || !(modes[i] & o->mode))
-			usage();
-		switch (i) {
-		case 0:
-			net_number("--port", optarg, 1, 65535);
-			o->port = optarg;
-			break;
-		case 1:
-		case 2:
-			o->host = optarg;
-			break;
-		case 3:
-			o->msg = optarg;
-			break;
-		case 4:
-			o->size = net_number("--size", optarg, 0, MAXSIZE);
-			break;
-		case 5:
-			o->connections = net_number("--connections", optarg, 1,
-			    MAXCONNS);
-			break;
-		case 6:
-			o->handshake = 1;
-			break;
-		case 7:
-			o->duration_ns = net_seconds("--duration", optarg);
-			break;
-		}
-	}
-	if (optind != argc || o->port == NULL || (o->msg && o->size >= 0))
+	o->mode = net_options(argc, argv, modes, 2, limit_opts, set_option,
+	    o, usage);
+	if (o->port == NULL || (o->msg && o->size >= 0))
 		usage();
 	if (o->msg == NULL)
 		o->msg = "yo";

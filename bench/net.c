@@ -12,6 +12,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,4 +145,36 @@ net_epoll_set(int ep, int op, int fd, int events, void *ptr)
 	ev.data.ptr = ptr;
 	if (epoll_ctl(ep, op, fd, &ev) == -1)
 		err(1, "epoll_ctl");
+}
+
+int
+net_options(int argc, char **argv, const char *const *modes, int n,
+    const struct net_opt *opts, void (*set)(int, const char *, void *),
+    void *arg, void (*usage)(void))
+{
+	struct option	 longopts[32];
+	int		 ch, i, mode = 0;
+
+	for (i = 0; i < n && argc >= 2; i++)
+		if (strcmp(argv[1], modes[i]) == 0)
+			mode = 1 << i;
+	if (mode == 0)
+		usage();
+	for (i = 0; opts[i].name != NULL; i++) {
+		if (i + 1 >= (int)(sizeof(longopts) / sizeof(longopts[0])))
+			errx(2, "%s: too many options", __func__);
+		longopts[i] = (struct option){ opts[i].name, opts[i].has_arg,
+		    NULL, 0 };
+	}
+	longopts[i] = (struct option){ NULL, 0, NULL, 0 };
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "", longopts, &i)) != -1) {
+		if (ch != 0 || !(opts[i].modes & mode))
+			usage();
+		set(i, optarg, arg);
+	}
+	if (optind != argc)
+		usage();
+	return mode;
 }

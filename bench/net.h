@@ -14,6 +14,26 @@
 
 struct addrinfo;
 
+/* A tool's option: its long name, whether it takes a value, and the
+ * modes (a mask: the i-th of net_options()'s modes is 1 << i) it is for. */
+struct net_opt {
+	const char	*name;
+	int		 has_arg;
+	int		 modes;
+};
+
+/*
+ * Reads argv[1] as one of the n names in modes, then the options, which
+ * opts lists (ending with a NULL name): calls set(i, value, arg) for the
+ * i-th of opts as it comes.  Returns the mode's bit.  Anything else, an
+ * option of another mode or an argument left over calls usage(), which
+ * does not return.
+ */
+int		 net_options(int argc, char **argv, const char *const *modes,
+		    int n, const struct net_opt *opts,
+		    void (*set)(int, const char *, void *), void *arg,
+		    void (*usage)(void));
+
 /* Set by SIGTERM or SIGINT, which break epoll_wait() at once. */
 extern volatile sig_atomic_t net_quit;
 

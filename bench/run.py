@@ -828,13 +828,15 @@ def machine_info(opts):
     }
 
 
-def write_json(opts, info, results, goals, interrupted):
+def write_json(opts, info, results, goals, interrupted, config=None):
+    """Writes the run's record to opts.out; config adds a driver's own
+    settings to the common ones."""
     doc = {
         "machine": info,
         "config": {"duration": opts.duration, "samples": opts.samples,
                    "warmup": opts.warmup, "cases": opts.cases,
                    "systems": opts.systems, "build": opts.build,
-                   "srcdir": opts.srcdir},
+                   "srcdir": opts.srcdir, **(config or {})},
         "results": results,
         "targets": goals,
         "interrupted": interrupted,

@@ -23,18 +23,13 @@ Uses the asyncio API of python3-websockets 10.4 (websockets.connect).
 import argparse
 import asyncio
 import socket
-import sys
 import urllib.parse
 
 import websockets
 
+import peer_common
+from peer_common import CheckFailed, log
 
-def log(*args):
-    print("peer_client:", *args, file=sys.stderr, flush=True)
-
-
-class CheckFailed(Exception):
-    pass
 
 
 def check(opts, n, msg):
@@ -164,12 +159,4 @@ if __name__ == "__main__":
     ap.add_argument("--stall", action="store_true",
                     help="then read nothing more until killed")
     ap.add_argument("--timeout", type=float, default=20)
-    try:
-        rc = asyncio.run(main(ap.parse_args()))
-    except CheckFailed as e:
-        log("FAIL:", e)
-        rc = 1
-    except (OSError, websockets.WebSocketException) as e:
-        log("FAIL: connection:", type(e).__name__, e)
-        rc = 2
-    sys.exit(rc)
+    peer_common.run(main, ap.parse_args())

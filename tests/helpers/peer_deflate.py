@@ -24,22 +24,17 @@ Exit status: 0 on success, 1 if a check fails, 2 on a connection problem,
 import argparse
 import asyncio
 import signal
-import sys
 
 import websockets
+
+import peer_common
+from peer_common import CheckFailed, log
 from websockets.extensions.permessage_deflate import (
     ClientPerMessageDeflateFactory, PerMessageDeflate,
     ServerPerMessageDeflateFactory)
 
 SIZES = [16, 125, 126, 1000, 65535, 65536, 1 << 20]
 
-
-def log(*args):
-    print("peer_deflate:", *args, file=sys.stderr, flush=True)
-
-
-class CheckFailed(Exception):
-    pass
 
 
 def params(text: str) -> dict:
@@ -198,12 +193,4 @@ if __name__ == "__main__":
     ap.add_argument("--messages", type=int, default=1000)
     ap.add_argument("--message", default="yo")
     ap.add_argument("--timeout", type=float, default=30)
-    try:
-        rc = asyncio.run(main(ap.parse_args()))
-    except CheckFailed as e:
-        log("FAIL:", e)
-        rc = 1
-    except (OSError, websockets.WebSocketException) as e:
-        log("FAIL: connection:", type(e).__name__, e)
-        rc = 2
-    sys.exit(rc)
+    peer_common.run(main, ap.parse_args())

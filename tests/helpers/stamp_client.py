@@ -25,20 +25,15 @@ import argparse
 import asyncio
 import json
 import re
-import sys
 import time
 
 import websockets
 
+import peer_common
+from peer_common import CheckFailed, log
+
 STAMP = re.compile(r"wsb1:([0-9a-f]{16}):([0-9a-f]{16});")
 
-
-def log(*args):
-    print("stamp_client:", *args, file=sys.stderr, flush=True)
-
-
-class CheckFailed(Exception):
-    pass
 
 
 class Stamps:
@@ -139,12 +134,4 @@ if __name__ == "__main__":
                     help="bytes in a message (default 41: a stamp and yo)")
     ap.add_argument("--seconds", type=float, default=4)
     ap.add_argument("--warmup", type=float, default=1)
-    try:
-        rc = asyncio.run(main(ap.parse_args()))
-    except CheckFailed as e:
-        log("FAIL:", e)
-        rc = 1
-    except (OSError, websockets.WebSocketException) as e:
-        log("FAIL: connection:", type(e).__name__, e)
-        rc = 2
-    sys.exit(rc)
+    peer_common.run(main, ap.parse_args())

@@ -52,7 +52,6 @@ void
 hdr_record(struct hdr *h, uint64_t ns)
 {
 	slot_add(&h->count[hdr_index(ns)], 1);
-	slot_add(&h->total, 1);
 	slot_add(&h->sum_ns, ns);
 	if (ns < atomic_load_explicit(&h->min_ns, memory_order_relaxed))
 		atomic_store_explicit(&h->min_ns, ns, memory_order_relaxed);
@@ -73,7 +72,9 @@ hdr_sum_add(struct hdr_sum *s, const struct hdr *h)
 	uint64_t	v;
 	size_t		i;
 
-	if (atomic_load_explicit(&h->total, memory_order_relaxed) == 0)
+	/* A slot that recorded nothing still has its first minimum. */
+	if (atomic_load_explicit(&h->min_ns, memory_order_relaxed) ==
+	    UINT64_MAX)
 		return;
 	for (i = 0; i < HDR_BUCKETS; i++) {
 		v = atomic_load_explicit(&h->count[i], memory_order_relaxed);

@@ -24,10 +24,10 @@
 #define HDR_MAX_NS	((UINT64_C(1) << HDR_TOP_BIT) - 1)
 #define HDR_BUCKETS	(HDR_SUB + (HDR_TOP_BIT - HDR_SUB_BITS) * HDR_HALF)
 
-/* One worker's recordings; only its owner writes. */
+/* One worker's recordings; only its owner writes.  No total: a reader
+ * adds up the buckets anyway, and a record costs a store less. */
 struct hdr {
 	_Atomic uint64_t	count[HDR_BUCKETS];
-	_Atomic uint64_t	total;
 	_Atomic uint64_t	sum_ns;
 	_Atomic uint64_t	min_ns;		/* UINT64_MAX: none yet */
 	_Atomic uint64_t	max_ns;

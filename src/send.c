@@ -483,7 +483,7 @@ send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	if (message_prepare(&snd->msg, a, SEND_OPT_MESSAGE, 1, err,
 	    errlen) == -1)
 		return -1;
-	return client_prepare(&snd->cl, a, err, errlen);
+	return client_prepare(j, a, err, errlen);
 }
 
 static int
@@ -514,7 +514,7 @@ const struct job_kind job_kind_send = {
 	    .pos = "URL" },
 	.prepare = send_prepare,
 	.start = send_start,
-	.stop = NULL,		/* the slots stop on their workers */
+	.stop = client_job_stop,
 	.worker_stop = client_job_worker_stop,
 	.free = send_free,
 	.target = client_job_target,

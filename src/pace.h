@@ -56,8 +56,13 @@ int		pace_plan_add(struct pace_plan *, uint64_t from, uint64_t to,
 void		pace_plan_end(struct pace_plan *);
 /* The highest rate of the plan. */
 uint64_t	pace_plan_peak(const struct pace_plan *);
-/* True when there is a timetable (a rate or a plan). */
-int		pace_timed(const struct pace *);
+/* True when there is a timetable (a rate or a plan); inline, as the
+ * sender asks it of every message. */
+static inline int
+pace_timed(const struct pace *p)
+{
+	return p->rate != 0 || p->plan != NULL;
+}
 /* When message k is due (t0 for every k without a timetable; UINT64_MAX
  * for one a plan ending at rate 0 never reaches). */
 uint64_t	pace_due(const struct pace *, uint64_t k);

@@ -5,7 +5,8 @@
 # connection.  Full load begins when the last connection opens; 3 s later
 # (+-100 ms, as the server saw it) every connection is closed with 1000.
 # The job then stays listed, finished, with its numbers, until stop
-# removes it.  And what --duration and --hold refuse.
+# removes it; its report says the same.  And what --duration and --hold
+# refuse.
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
@@ -59,6 +60,12 @@ note "$opens opened, $closes closed ($ones with 1000), $first to $last s after t
 awk -v a="$first" -v b="$last" 'BEGIN { exit !(a >= 2.9 && b <= 3.1) }' ||
 	defect "closed $first to $last s after full load, expected 3 s +-100 ms"
 
+# The job's own report agrees: a ramp of 0.8 s, then 3 s at full load.
+run=$(ctl a stats -j r | json_get 'j[0]["run"]') || fail "stats -j r"
+note "r's run: $run"
+json_get '(700 <= j["ramp_ms"] <= 1500 and
+	abs(j["full_load_ms"] - 3000) <= 100)' <<<"$run" | grep -qx True ||
+	defect "r's report: ramp or full load out of line: $run"
 expect_stat a r connections_opened == "$N"
 expect_stat a r connections == 0
 expect_stat a r reconnects == 0

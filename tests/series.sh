@@ -8,6 +8,8 @@
 #     more, t rising by about a second a row, with three decimals;
 #   each row has every field; the connections are the job's; a timed job
 #     has latency in most seconds, one that times nothing (echo) none;
+#   a finished job (send --duration 2) keeps its series, which no longer
+#     grows: two reads 2.5 s apart are the same;
 #   the API's headers; 400 without a name, 404 for an unknown job and for
 #     one stopped, each with its error object.
 #
@@ -102,6 +104,19 @@ print(" ".join(v for r in rows for i, v in enumerate(r.split(","))
                if i in (0, 8, 9) and v != "null" and
                not re.fullmatch(r"[0-9]+\.[0-9]{3}", v)))' "$WORK/s2")
 [ -z "$odd" ] || defect "/api/series: not 3 decimals: $odd"
+
+# A finished job's series stands still.
+start_send a short "ws://127.0.0.1:${out##*:}/" --rate 50 --duration 2
+wait_until 20 '[ "$(ctl a -j stats short | json_get "j[0][\"state\"]")" = finished ]' ||
+	fail "short is not finished 20 s after its start"
+series '?name=short' f1
+sleep 2.5
+series '?name=short' f2
+if [ "$STATUS" != 200 ] || ! cmp -s "$WORK/f1" "$WORK/f2" || [ "$(rows f2)" -lt 1 ]; then
+	defect "a finished job's series: $STATUS, $(head -c 300 "$WORK/f1") then $(head -c 300 "$WORK/f2")"
+else
+	note "a finished job's series: $(rows f2) rows, still"
+fi
 
 stop_job a echo
 for q in ':400:no name=NAME in the query' '?name=:400:no name=NAME in the query' \

@@ -218,6 +218,76 @@ args_uint(const struct args *a, int idx, unsigned long dflt,
 	return 0;
 }
 
+/* The unit ending a duration and its nanoseconds; "ms" before "m". */
+static const struct {
+	const char	*name;
+	uint64_t	 ns;
+} args_units[] = {
+	{ "ms", UINT64_C(1000000) },
+	{ "s", UINT64_C(1000000000) },
+	{ "m", UINT64_C(60000000000) },
+	{ "h", UINT64_C(3600000000000) },
+	{ "", UINT64_C(1000000000) },
+};
+
+/* The nanoseconds of unit u, or 0 for an unknown one. */
+static uint64_t
+args_unit_ns(const char *u)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(args_units) / sizeof(args_units[0]); i++)
+		if (strcmp(u, args_units[i].name) == 0)
+			return args_units[i].ns;
+	return 0;
+}
+
+/*
+ * Whole and fraction are read apart, so 1.5s is exactly 1,500,000,000 ns;
+ * fraction digits past the ninth are dropped.  The whole part is
+ * capped far above any valid duration before it could overflow.
+ */
+int
+args_duration_parse(const char *s, uint64_t *ns)
+{
+	uint64_t	whole = 0, frac = 0, scale = 1, unit, q, v;
+	int		digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((whole = whole * 10 + (uint64_t)(*s - '0')) >
+		    ARGS_DURATION_MAX)
+			return -1;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			if (scale < UINT64_C(1000000000)) {
+				frac = frac * 10 + (uint64_t)(*s - '0');
+				scale *= 10;
+			}
+	}
+	if (digits == 0 || (unit = args_unit_ns(s)) == 0 ||
+	    whole > ARGS_DURATION_MAX / unit)
+		return -1;
+	/* Every unit is whole milliseconds: q = frac * unit / 10^6 is below
+	 * 10^9 * 3.6 10^6, and the remainder's part below 10^15. */
+	q = frac * (unit / 1000000);
+	v = whole * unit + q / scale * 1000000 + q % scale * 1000000 / scale;
+	if (v < ARGS_DURATION_MIN || v > ARGS_DURATION_MAX)
+		return -1;
+	*ns = v;
+	return 0;
+}
+
+int
+args_duration(const char *name, const char *s, uint64_t *ns, char *err,
+    size_t errlen)
+{
+	if (args_duration_parse(s, ns) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: expected a duration from 1ms to 7 days, "
+	    "a number with ms, s (the default), m or h, got '%s'", name, s);
+	return -1;
+}
+
 /* Appends to the string in out, cut at cap. */
 static void __attribute__((format(printf, 3, 4)))
 args_cat(char *out, size_t cap, const char *fmt, ...)

@@ -10,8 +10,9 @@
 #define ARGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#define ARGS_OPTS_MAX	16
+#define ARGS_OPTS_MAX	24
 #define ARGS_POS_MAX	8
 #define ARGS_MANY_MAX	32	/* values of repeatable options, in all */
 
@@ -71,6 +72,20 @@ int	args_parse(const struct args_template *t, int argc, char **argv,
  */
 int	args_uint(const struct args *a, int idx, unsigned long dflt,
 	    unsigned long *out, char *err, size_t errlen);
+
+/* The durations an option may take: 1 ms to 7 days. */
+#define ARGS_DURATION_MIN	UINT64_C(1000000)
+#define ARGS_DURATION_MAX	(UINT64_C(7) * 24 * 3600 * 1000000000)
+
+/*
+ * A duration, "N[.F][UNIT]" with UNIT one of ms, s (the default), m, h,
+ * into *ns.  args_duration_parse() returns -1 for a malformed text or one
+ * outside ARGS_DURATION_MIN..MAX; args_duration() then says so in err,
+ * naming the option (name: "--duration").
+ */
+int	args_duration_parse(const char *s, uint64_t *ns);
+int	args_duration(const char *name, const char *s, uint64_t *ns,
+	    char *err, size_t errlen);
 
 /* Stores in out[] the values given to option idx, in order; returns how
  * many (at most max). */

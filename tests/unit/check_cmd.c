@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -870,6 +871,63 @@ START_TEST(test_uint_overflow)
 }
 END_TEST
 
+/* --- args_duration ------------------------------------------------------- */
+
+struct duration_case {
+	const char	*text;
+	uint64_t	 ns;		/* 0: refused */
+};
+
+static const struct duration_case duration_cases[] = {
+	{ "1", UINT64_C(1000000000) },
+	{ "3s", UINT64_C(3000000000) },
+	{ "1.5s", UINT64_C(1500000000) },
+	{ "1.5", UINT64_C(1500000000) },
+	{ "250ms", UINT64_C(250000000) },
+	{ "1.5ms", UINT64_C(1500000) },
+	{ "1ms", UINT64_C(1000000) },
+	{ ".5m", UINT64_C(30000000000) },
+	{ "2m", UINT64_C(120000000000) },
+	{ "1.25h", UINT64_C(4500000000000) },
+	{ "168h", UINT64_C(604800000000000) },
+	{ "0.001", UINT64_C(1000000) },
+	{ "0.0011111111111", UINT64_C(1111111) },	/* past 9 digits: cut */
+	{ "0", 0 },
+	{ "0.5ms", 0 },		/* under 1 ms */
+	{ "168.001h", 0 },	/* over 7 days */
+	{ "604801", 0 },
+	{ "99999999999999999999999s", 0 },
+	{ "", 0 },
+	{ ".", 0 },
+	{ "s", 0 },
+	{ "-1s", 0 },
+	{ "1 s", 0 },
+	{ "1sec", 0 },
+	{ "1us", 0 },
+	{ "1.2.3", 0 },
+	{ "1e3", 0 },
+};
+
+START_TEST(test_duration)
+{
+	const struct duration_case *dc = &duration_cases[_i];
+	uint64_t	 ns = 42;
+	char		 err[256];
+
+	if (dc->ns != 0) {
+		ck_assert_int_eq(args_duration("--duration", dc->text, &ns,
+		    err, sizeof(err)), 0);
+		ck_assert_uint_eq(ns, dc->ns);
+		return;
+	}
+	ck_assert_int_eq(args_duration("--duration", dc->text, &ns, err,
+	    sizeof(err)), -1);
+	ck_assert_uint_eq(ns, 42);
+	ck_assert_msg(strncmp(err, "--duration: ", 12) == 0, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, dc->text));
+}
+END_TEST
+
 /* ------------------------------------------------------------------------- */
 
 static Suite *
@@ -934,6 +992,10 @@ args_suite(void)
 	tcase_add_loop_test(tc, test_uint_bad, 0, (int)NELEM(bad_numbers));
 	tcase_add_loop_test(tc, test_uint_bad_zero, 0, (int)NELEM(bad_zeros));
 	tcase_add_test(tc, test_uint_overflow);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("duration");
+	tcase_add_loop_test(tc, test_duration, 0, (int)NELEM(duration_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,7 +15,8 @@ cmd_stop_exec(struct cmd_ctx *ctx, const struct args *a)
 		return 0;
 	if ((j = job_find(a->pos[0])) == NULL)
 		return cmd_error(ctx, "stop: no job named '%s'", a->pos[0]);
-	if (atomic_load(&j->stopping))
+	/* A finishing or finished job goes: its report was the point. */
+	if (atomic_load(&j->state) == JOB_STOPPING)
 		return cmd_error(ctx, "stop: job '%s' is already stopping",
 		    a->pos[0]);
 	job_stop(j);

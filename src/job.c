@@ -9,10 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "job.h"
+#include "job_run.h"
 #include "log.h"
 #include "settings.h"
 #include "loop.h"
+#include "timerq.h"
+#include "ws_frame.h"
 
 /* Given by the daemon (job_set_kinds()): the kinds know this file, not
  * it them. */
@@ -23,6 +28,7 @@ static struct job_list	jobs = TAILQ_HEAD_INITIALIZER(jobs);
 static pthread_mutex_t	jobs_mu = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int	job_seq;
 static void		(*job_drained_cb)(void);
+static void		(*job_changed_cb)(void);
 
 void
 job_set_kinds(const struct job_kind *const *kinds, size_t n)
@@ -101,10 +107,13 @@ job_alloc(const struct job_kind *kind, int check)
 	pthread_mutex_init(&j->notes.mu, NULL);
 	atomic_init(&j->refs, 1);
 	atomic_init(&j->stopping, 0);
+	atomic_init(&j->state, JOB_RUNNING);
+	j->close_code = WS_CLOSE_GOING_AWAY;
 	if (n > 0) {
 		j->slots = aligned_alloc(_Alignof(struct counter_slot),
 		    n * sizeof(struct counter_slot));
-		if (j->slots == NULL) {
+		if (j->slots == NULL || (j->run = job_run_new()) == NULL) {
+			free(j->slots);
 			free(j);
 			return NULL;
 		}
@@ -123,6 +132,9 @@ job_free(struct job *j)
 	free(j->config_line);
 	free(j->latency_base);
 	free(j->latency_prev);
+	if (j->duration_timer != NULL)
+		event_free(j->duration_timer);
+	job_run_free(j->run);
 	free(j->slots);
 	free(j);
 }
@@ -178,13 +190,28 @@ job_worker_stop_task(void *arg)
 	job_unref(j);
 }
 
-void
-job_stop(struct job *j)
+/* The load ends now: no timer left to end it again, and the run record
+ * keeps the time. */
+static void
+job_load_end(struct job *j)
+{
+	if (j->duration_timer != NULL)
+		event_del(j->duration_timer);
+	job_list_lock();
+	job_run_end(j->run, timerq_now());
+	job_list_unlock();
+}
+
+/* Tells the kind and each worker to let the job's connections go, closing
+ * them with code.  Each task holds a reference, so a finishing job becomes
+ * finished only once every worker has let go. */
+static void
+job_stop_workers(struct job *j, int code)
 {
 	int	i;
 
-	if (atomic_exchange(&j->stopping, 1))
-		return;
+	j->close_code = code;
+	atomic_store(&j->stopping, 1);
 	if (j->kind->stop != NULL)
 		j->kind->stop(j);
 	for (i = 0; i < loop_nworkers(); i++) {
@@ -192,8 +219,64 @@ job_stop(struct job *j)
 		if (loop_post(loop_worker(i), job_worker_stop_task, j) == -1)
 			fatalx("%s: cannot reach worker %d", __func__, i);
 	}
+}
+
+void
+job_stop(struct job *j)
+{
+	int	state = atomic_load(&j->state);
+
+	if (state == JOB_STOPPING)
+		return;
+	job_load_end(j);
+	/* Set before the workers' tasks can let go: job_unref() reads it. */
+	atomic_store(&j->state, JOB_STOPPING);
+	/* A finishing job's connections are closing already. */
+	if (state == JOB_RUNNING)
+		job_stop_workers(j, WS_CLOSE_GOING_AWAY);
 	log_info("job %s: stopping", j->name);
 	job_unref(j);		/* the list's reference */
+}
+
+void
+job_finish(struct job *j)
+{
+	if (atomic_load(&j->state) != JOB_RUNNING)
+		return;
+	job_load_end(j);
+	atomic_store(&j->state, JOB_FINISHING);
+	job_stop_workers(j, WS_CLOSE_NORMAL);
+	log_info("job %s: finishing", j->name);
+}
+
+static void
+job_duration_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	job_finish(arg);
+}
+
+void
+job_full_load(struct job *j)
+{
+	struct timeval	tv;
+
+	if (atomic_load(&j->state) != JOB_RUNNING)
+		return;
+	job_list_lock();
+	job_run_full_load(j->run, timerq_now());
+	job_list_unlock();
+	log_info("job %s: at full load", j->name);
+	if (j->duration_ns == 0 || j->duration_timer != NULL)
+		return;
+	j->duration_timer = evtimer_new(loop_base(loop_main()),
+	    job_duration_cb, j);
+	if (j->duration_timer == NULL)
+		fatalx("%s: out of memory", __func__);
+	tv.tv_sec = (time_t)(j->duration_ns / 1000000000);
+	tv.tv_usec = (suseconds_t)(j->duration_ns % 1000000000 / 1000);
+	evtimer_add(j->duration_timer, &tv);
 }
 
 void
@@ -213,6 +296,19 @@ void
 job_set_drained_cb(void (*cb)(void))
 {
 	job_drained_cb = cb;
+}
+
+void
+job_set_changed_cb(void (*cb)(void))
+{
+	job_changed_cb = cb;
+}
+
+static void
+job_changed(void)
+{
+	if (job_changed_cb != NULL)
+		job_changed_cb();
 }
 
 struct job *
@@ -260,14 +356,49 @@ job_destroy_task(void *arg)
 	job_list_unlock();
 	log_info("job %s: stopped", j->name);
 	job_free(j);
+	job_changed();
 	if (TAILQ_EMPTY(&jobs) && job_drained_cb != NULL)
 		job_drained_cb();
+}
+
+/* Holds the reference of the last holder but the list of a finishing
+ * job.  Finished if nothing took another meanwhile; else the next holder
+ * to let go posts this again.  A stop meanwhile made it stopping: then
+ * this reference may be the last. */
+static void
+job_finished_task(void *arg)
+{
+	struct job	*j = arg;
+
+	if (atomic_load(&j->state) == JOB_FINISHING &&
+	    atomic_load(&j->refs) == 2) {
+		atomic_store(&j->state, JOB_FINISHED);
+		log_info("job %s: finished", j->name);
+		job_changed();
+	}
+	job_unref(j);
 }
 
 void
 job_unref(struct job *j)
 {
-	if (atomic_fetch_sub(&j->refs, 1) != 1)
+	int	refs = atomic_load(&j->refs);
+
+	/*
+	 * Letting go of a finishing job's last reference but the list's
+	 * hands it to the main loop instead, which marks the job finished:
+	 * with the reference the job cannot go meanwhile.  Only a holder
+	 * takes a reference, so at 2 no one else can let go concurrently.
+	 */
+	do {
+		if (refs == 2 && atomic_load(&j->state) == JOB_FINISHING) {
+			if (loop_post(loop_main(), job_finished_task, j) == -1)
+				fatalx("%s: cannot reach the main loop",
+				    __func__);
+			return;
+		}
+	} while (!atomic_compare_exchange_weak(&j->refs, &refs, refs - 1));
+	if (refs != 1)
 		return;
 	/* The list is the main loop's: leave it there. */
 	if (loop_post(loop_main(), job_destroy_task, j) == -1)
@@ -331,32 +462,61 @@ job_latency_reset(struct job *j)
 	return 0;
 }
 
-/* The median and 99th percentile of the second since the last sample. */
+/*
+ * The median and 99th percentile of the second since the last sample.
+ * The sums are 31 KiB each: the job keeps the last one, and the main loop
+ * (the only caller) two scratch sums for all jobs, taken once.
+ */
 static void
 job_sample_latency(struct job *j)
 {
-	struct hdr_sum	*now, *second;
+	static struct hdr_sum	*now, *second;
 
-	if (j->timing == NULL || (now = malloc(sizeof(*now))) == NULL)
+	if (j->timing == NULL)
 		return;
-	job_latency(j, now, NULL);
-	if (j->latency_prev != NULL &&
-	    (second = malloc(sizeof(*second))) != NULL) {
-		memcpy(second, now, sizeof(*second));
-		hdr_sum_since(second, j->latency_prev);
-		j->latency_p50_1s = hdr_quantile(second, 0.5);
-		j->latency_p99_1s = hdr_quantile(second, 0.99);
-		free(second);
+	if (now == NULL && (now = malloc(sizeof(*now))) == NULL)
+		return;
+	if (second == NULL && (second = malloc(sizeof(*second))) == NULL)
+		return;
+	/* The first sample's second is the job's life so far. */
+	if (j->latency_prev == NULL) {
+		if ((j->latency_prev = malloc(sizeof(*j->latency_prev))) == NULL)
+			return;
+		hdr_sum_init(j->latency_prev);
 	}
-	free(j->latency_prev);
-	j->latency_prev = now;
+	job_latency(j, now, NULL);
+	memcpy(second, now, sizeof(*second));
+	hdr_sum_since(second, j->latency_prev);
+	j->latency_p50_1s = hdr_quantile(second, 0.5);
+	j->latency_p99_1s = hdr_quantile(second, 0.99);
+	memcpy(j->latency_prev, now, sizeof(*now));
 }
 
+/* The second just sampled, into the run's series. */
+static void
+job_sample_run(struct job *j, uint64_t now)
+{
+	uint64_t	v[JOB_SERIES_COUNT];
+
+	v[JOB_SERIES_connections] = j->last[CTR_connections];
+	v[JOB_SERIES_connections_opened] = j->rate[CTR_connections_opened];
+	v[JOB_SERIES_messages_received] = j->rate[CTR_messages_received];
+	v[JOB_SERIES_messages_sent] = j->rate[CTR_messages_sent];
+	v[JOB_SERIES_bytes_received] = j->rate[CTR_bytes_received];
+	v[JOB_SERIES_bytes_sent] = j->rate[CTR_bytes_sent];
+	v[JOB_SERIES_connection_errors] = j->rate[CTR_connection_errors];
+	v[JOB_SERIES_latency_p50_ns] = j->latency_p50_1s;
+	v[JOB_SERIES_latency_p99_ns] = j->latency_p99_1s;
+	job_run_sample(j->run, now, v);
+}
+
+/* A finished job's counters stand still: its rates fall to 0 and its
+ * series ends at its finish. */
 void
 job_sample_all(double elapsed)
 {
 	struct job	*j;
-	uint64_t	 now;
+	uint64_t	 now, mono = timerq_now();
 	int		 c;
 
 	/* The HTTP thread reads the rates (/api/stats) under this lock. */
@@ -368,15 +528,45 @@ job_sample_all(double elapsed)
 			    elapsed + 0.5);
 			j->last[c] = now;
 		}
+		if (job_finished(j)) {
+			j->latency_p50_1s = j->latency_p99_1s = 0;
+			continue;
+		}
 		job_sample_latency(j);
+		job_sample_run(j, mono);
 	}
 	job_list_unlock();
+}
+
+size_t
+job_series_len(const struct job *j)
+{
+	return j->run->len;
+}
+
+const struct job_second *
+job_series_at(const struct job *j, size_t i)
+{
+	return job_run_second(j->run, i);
 }
 
 const char *
 job_state_name(const struct job *j)
 {
-	return atomic_load(&j->stopping) ? "stopping" : "running";
+	static const char *const names[] = {
+		[JOB_RUNNING] = "running",
+		[JOB_STOPPING] = "stopping",
+		[JOB_FINISHING] = "finishing",
+		[JOB_FINISHED] = "finished",
+	};
+
+	return names[atomic_load(&j->state)];
+}
+
+int
+job_finished(const struct job *j)
+{
+	return atomic_load(&j->state) == JOB_FINISHED;
 }
 
 void

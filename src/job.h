@@ -20,7 +20,9 @@
 #include "args.h"
 #include "counters.h"
 
+struct event;
 struct job;
+struct job_run;
 struct loop;
 
 #define JOB_NAME_MAX	63
@@ -90,9 +92,18 @@ struct job {
 	char			 name[JOB_NAME_MAX + 1];
 	const struct job_kind	*kind;
 	atomic_int		 refs;
-	/* Set once job_stop() ran: the job's one state, read by workers
-	 * and the HTTP thread too. */
+	/* Set once job_stop() or job_finish() ran: what workers test (no
+	 * new connection, no reconnect). */
 	atomic_int		 stopping;
+	atomic_int		 state;		/* enum job_state */
+	/* --duration: full load this long, then finish; 0: none.  Set by
+	 * the kind's prepare(). */
+	uint64_t		 duration_ns;
+	/* What worker_stop() closes connections with: 1001 (job_stop),
+	 * 1000 (job_finish); set before the workers are told. */
+	int			 close_code;
+	struct event		*duration_timer;
+	struct job_run		*run;		/* the run record (job_run.h) */
 	struct counter_slot	*slots;		/* one per worker */
 	uint64_t		 last[CTR_COUNT];	/* totals at last sample */
 	uint64_t		 rate[CTR_COUNT];	/* per second, last second;
@@ -116,6 +127,19 @@ struct job {
 
 TAILQ_HEAD(job_list, job);
 
+/*
+ * running -> (job_stop) -> stopping -> gone, and
+ * running -> (job_finish) -> finishing: closing its connections with 1000
+ * -> finished: no connection, no worker touches it, its numbers stay
+ * readable -> (job_stop) -> gone.
+ */
+enum job_state {
+	JOB_RUNNING,
+	JOB_STOPPING,
+	JOB_FINISHING,
+	JOB_FINISHED
+};
+
 /* The i-th job kind, or NULL past the last. */
 const struct job_kind *job_kind_at(size_t i);
 /* The kinds of job there are; before any is created. */
@@ -129,8 +153,18 @@ void		 job_set_kinds(const struct job_kind *const *, size_t n);
  */
 int		 job_create(const struct args *a, int check, struct job **jobp,
 		    char *err, size_t errlen);
-/* Stops a job; it leaves the list once its last connection is gone. */
+/* Stops a job; it leaves the list once its last connection is gone.  A
+ * finishing or finished job leaves it too. */
 void		 job_stop(struct job *);
+/* Main loop.  Stops the job keeping its report: kind->stop(), then each
+ * worker's worker_stop() with close_code 1000; the job stays in the list,
+ * "finishing" until its last connection is gone, then "finished".  No-op
+ * unless running. */
+void		 job_finish(struct job *);
+/* Main loop only.  The job's ramp is over: every connection made its
+ * first attempt.  Starts the full-load clock and, with duration_ns, the
+ * timer that calls job_finish(). */
+void		 job_full_load(struct job *);
 void		 job_stop_all(void);
 struct job	*job_find(const char *name);
 struct job_list	*job_list(void);
@@ -140,6 +174,9 @@ void		 job_list_lock(void);
 void		 job_list_unlock(void);
 /* Called with no job left after job_stop_all(). */
 void		 job_set_drained_cb(void (*)(void));
+/* Called on the main loop each time a job becomes finished or leaves the
+ * list (waiters re-check). */
+void		 job_set_changed_cb(void (*)(void));
 
 void		 job_ref(struct job *);
 void		 job_unref(struct job *);
@@ -160,8 +197,9 @@ int		 job_latency_reset(struct job *);
 /* Samples totals and computes per-second rates, and the last second's
  * latency percentiles; main loop, once a second. */
 void		 job_sample_all(double elapsed);
-/* "running", or "stopping" once job_stop() ran; any thread. */
+/* "running", "stopping", "finishing", "finished"; any thread. */
 const char	*job_state_name(const struct job *);
+int		 job_finished(const struct job *);	/* any thread */
 /* The last connection error, and the last close a peer sent (its reason
  * with control characters made '?'); any thread. */
 void		 job_note_error(struct job *, const char *fmt, ...)

@@ -17,7 +17,6 @@
 #include "loop.h"
 #include "server.h"
 #include "tls.h"
-#include "ws_frame.h"
 
 struct server_accept {
 	struct server	*srv;
@@ -168,5 +167,5 @@ void
 server_job_worker_stop(struct job *j, struct loop *l)
 {
 	(void)l;
-	conn_close_job(j, WS_CLOSE_GOING_AWAY);
+	conn_close_job(j, j->close_code);
 }

@@ -48,79 +48,53 @@ http_latency_point(void *arg, uint64_t ns, double level, uint64_t count)
 	w->sep = ",";
 }
 
-static enum MHD_Result
-http_latency_error(struct MHD_Connection *conn, unsigned int status,
-    struct evbuffer *b, const char *what, const char *name)
+/* What http_latency() takes of its job under the list lock. */
+struct http_latency_take {
+	struct hdr_sum	*window;
+	const char	*type;
+};
+
+/* The window of job j, and its kind of timing. */
+static const char *
+http_latency_window(const struct job *j, void *arg)
 {
-	enum MHD_Result	rc;
+	struct http_latency_take	*t = arg;
 
-	evbuffer_add_printf(b, "{\"error\":");
-	json_string(b, what);
-	evbuffer_add_printf(b, ",\"name\":");
-	json_string(b, name != NULL ? name : "");
-	evbuffer_add_printf(b, "}\n");
-	rc = http_status_json(conn, status, b);
-	evbuffer_free(b);
-	return rc;
-}
-
-/* The window of job name into *window, and its kind of timing; under the
- * list lock, which job_latency() wants. */
-static int
-http_latency_window(const char *name, struct hdr_sum *window,
-    const char **type, const char **error)
-{
-	struct job	*j;
-	int		 rc = -1;
-
-	job_list_lock();
-	if ((j = job_find(name)) == NULL)
-		*error = "no such job";
-	else if (j->timing == NULL)
-		*error = "the job times nothing";
-	else {
-		job_latency(j, NULL, window);
-		*type = j->timing;
-		rc = 0;
-	}
-	job_list_unlock();
-	return rc;
+	if (j->timing == NULL)
+		return "the job times nothing";
+	job_latency(j, NULL, t->window);
+	t->type = j->timing;
+	return NULL;
 }
 
 enum MHD_Result
 http_latency(struct MHD_Connection *conn)
 {
 	struct http_latency_walk	 w = { .sep = "" };
-	struct hdr_sum			*window;
-	const char			*name, *type, *error = NULL;
+	struct http_latency_take	 t;
+	struct http_status_query	 q;
 	enum MHD_Result			 rc;
 
-	if ((w.b = evbuffer_new()) == NULL)
-		return MHD_NO;
-	name = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
-	    "name");
-	if (name == NULL || *name == '\0')
-		return http_latency_error(conn, MHD_HTTP_BAD_REQUEST, w.b,
-		    "no name=NAME in the query", name);
 	/* 31 KiB: not on the HTTP thread's stack. */
-	if ((window = malloc(sizeof(*window))) == NULL) {
-		evbuffer_free(w.b);
+	if ((t.window = malloc(sizeof(*t.window))) == NULL)
 		return MHD_NO;
+	if (http_status_job(conn, &q, http_latency_window, &t) == -1) {
+		free(t.window);
+		return http_status_job_error(conn, &q);
 	}
-	if (http_latency_window(name, window, &type, &error) == -1) {
-		free(window);
-		return http_latency_error(conn, MHD_HTTP_NOT_FOUND, w.b, error,
-		    name);
+	if ((w.b = evbuffer_new()) == NULL) {
+		free(t.window);
+		return MHD_NO;
 	}
 	evbuffer_add_printf(w.b, "{\"name\":");
-	json_string(w.b, name);
+	json_string(w.b, q.name);
 	evbuffer_add_printf(w.b, ",\"type\":");
-	json_string(w.b, type);
+	json_string(w.b, t.type);
 	evbuffer_add_printf(w.b, ",\"count\":%llu,\"points\":[",
-	    (unsigned long long)window->total);
-	hdr_percentiles(window, HTTP_LATENCY_TICKS, http_latency_point, &w);
+	    (unsigned long long)t.window->total);
+	hdr_percentiles(t.window, HTTP_LATENCY_TICKS, http_latency_point, &w);
 	evbuffer_add_printf(w.b, "]}\n");
-	free(window);
+	free(t.window);
 	rc = http_status_json(conn, MHD_HTTP_OK, w.b);
 	evbuffer_free(w.b);
 	return rc;

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "http_latency.h"
+#include "http_series.h"
 #include "http_server.h"
 #include "http_status.h"
 #include "log.h"
@@ -209,6 +210,7 @@ static const struct {
 	{ "/", http_status_page },
 	{ "/api/stats", http_status_stats },
 	{ "/api/latency", http_latency },
+	{ "/api/series", http_series },
 };
 
 static enum MHD_Result

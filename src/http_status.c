@@ -104,3 +104,45 @@ http_status_json(struct MHD_Connection *conn, unsigned int status,
 	    MHD_create_response_from_buffer(evbuffer_get_length(b),
 	    evbuffer_pullup(b, -1), MHD_RESPMEM_MUST_COPY));
 }
+
+int
+http_status_job(struct MHD_Connection *conn, struct http_status_query *q,
+    const char *(*take)(const struct job *, void *), void *arg)
+{
+	struct job	*j;
+
+	q->name = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
+	    "name");
+	q->status = MHD_HTTP_BAD_REQUEST;
+	if (q->name == NULL || *q->name == '\0') {
+		q->error = "no name=NAME in the query";
+		return -1;
+	}
+	q->status = MHD_HTTP_NOT_FOUND;
+	job_list_lock();
+	if ((j = job_find(q->name)) == NULL)
+		q->error = "no such job";
+	else
+		q->error = take(j, arg);
+	job_list_unlock();
+	return q->error == NULL ? 0 : -1;
+}
+
+enum MHD_Result
+http_status_job_error(struct MHD_Connection *conn,
+    const struct http_status_query *q)
+{
+	struct evbuffer	*b;
+	enum MHD_Result	 rc;
+
+	if ((b = evbuffer_new()) == NULL)
+		return MHD_NO;
+	evbuffer_add_printf(b, "{\"error\":");
+	json_string(b, q->error);
+	evbuffer_add_printf(b, ",\"name\":");
+	json_string(b, q->name != NULL ? q->name : "");
+	evbuffer_add_printf(b, "}\n");
+	rc = http_status_json(conn, q->status, b);
+	evbuffer_free(b);
+	return rc;
+}

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "control_auth.h"
 #include "control_protocol.h"
+#include "job.h"
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
@@ -474,6 +475,8 @@ control_listen(const char *path)
 	}
 	if ((control_path = strdup(path)) == NULL)
 		fatal("%s: strdup", __func__);
+	/* wait and run hear of a job finished or gone at once. */
+	job_set_changed_cb(control_jobs_changed);
 	return control_perms();
 }
 

@@ -253,6 +253,7 @@ verdict_all_finished(const struct verdict *v, int all)
 static void
 verdict_report(struct verdict *v, struct evbuffer *out)
 {
+	static char	 stats[] = "stats";
 	struct cmd_ctx	 ctx;
 	const char	*sep = "";
 	char		*argv[2];
@@ -272,7 +273,7 @@ verdict_report(struct verdict *v, struct evbuffer *out)
 		/* The text as `stats NAME` prints it. */
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.out = out;
-		argv[0] = (char *)"stats";
+		argv[0] = stats;
 		argv[1] = v->jobs[i].job->name;
 		cmd_exec(&ctx, 2, argv);
 		sep = "\n";

@@ -39,6 +39,12 @@ int	verdict_check(struct verdict *, char *err, size_t errlen);
 /* Gives up waiting timeout ns from now. */
 void	verdict_timeout(struct verdict *, uint64_t ns);
 
+/* The --timeout and --require of a wait line's args (cmd_wait.c), for
+ * wait and for the wait line of a run. */
+struct args;
+int	cmd_wait_options(struct verdict *, const struct args *, char *err,
+	    size_t errlen);
+
 /* The pending command of the verdict (cmd.h), its arg the verdict. */
 extern const struct cmd_pending_ops verdict_pending;
 

@@ -33,8 +33,8 @@ static const struct args_opt cmd_run_opts[] = {
 /* What the check of the file found, and the run while it starts. */
 struct cmd_run_file {
 	char		 names[RUN_JOBS_MAX][JOB_NAME_MAX + 1]; /* "": none */
-	size_t		 njobs;
-	int		 timed;		/* jobs with --duration */
+	int		 timed[RUN_JOBS_MAX];	/* has --duration */
+	size_t		 njobs, ntimed;
 	unsigned int	 wait_line;	/* 0: none */
 	char		 waited[ARGS_POS_MAX][JOB_NAME_MAX + 1];
 	int		 nwaited;	/* 0: those with --duration */
@@ -86,8 +86,9 @@ cmd_run_check_start(struct cmd_run_file *rf, int argc, char **argv,
 			    name);
 			return -1;
 		}
-	snprintf(rf->names[rf->njobs++], sizeof(rf->names[0]), "%s", name);
-	rf->timed += cmd_run_opt(&a, "--duration") != NULL;
+	snprintf(rf->names[rf->njobs], sizeof(rf->names[0]), "%s", name);
+	rf->timed[rf->njobs] = cmd_run_opt(&a, "--duration") != NULL;
+	rf->ntimed += rf->timed[rf->njobs++];
 	return 0;
 }
 
@@ -153,8 +154,14 @@ cmd_run_check_waited(struct cmd_run_file *rf, const char *file, char *err,
 			    rf->waited[k]);
 			return -1;
 		}
+		if (!rf->timed[i]) {
+			snprintf(err, errlen, "%s:%u: wait: job '%s' has no "
+			    "--duration: it would never finish", file,
+			    rf->wait_line, rf->waited[k]);
+			return -1;
+		}
 	}
-	if (rf->nwaited == 0 && rf->timed == 0) {
+	if (rf->nwaited == 0 && rf->ntimed == 0) {
 		snprintf(err, errlen, "%s: no job has --duration: nothing "
 		    "would finish", file);
 		return -1;
@@ -187,6 +194,7 @@ cmd_run_start_line(void *arg, unsigned int lineno, int argc, char **argv,
 	struct cmd_run_file	*rf = arg;
 	struct cmd_ctx		 ctx;
 	struct args		 a;
+	struct job		*j;
 
 	(void)lineno;
 	if (rf->failed)
@@ -206,9 +214,10 @@ cmd_run_start_line(void *arg, unsigned int lineno, int argc, char **argv,
 		return -1;
 	}
 	/* A job joins the list at its end. */
-	if (verdict_add_job(rf->v, TAILQ_LAST(job_list(), job_list),
-	    cmd_run_waits_for(rf, TAILQ_LAST(job_list(), job_list)), err,
+	j = TAILQ_LAST(job_list(), job_list);
+	if (verdict_add_job(rf->v, j, cmd_run_waits_for(rf, j), err,
 	    errlen) == -1) {
+		job_stop(j);
 		rf->failed = 1;
 		return -1;
 	}

@@ -14,14 +14,23 @@
 
 #include "cmd.h"
 #include "job.h"
+#include "job_run.h"
 #include "json.h"
 #include "require.h"
 #include "require_field.h"
 #include "series_view.h"
 #include "verdict.h"
 
+/*
+ * A job by its name and identity, not by a reference: a finishing job
+ * becomes finished once only the list holds it (job.h).  The job is the
+ * one it was while the list holds that address under that name, started
+ * at that time.
+ */
 struct verdict_job {
-	struct job	*job;		/* a reference */
+	char		 name[JOB_NAME_MAX + 1];
+	const struct job *id;
+	uint64_t	 start_ns;
 	int		 waited;
 };
 
@@ -59,24 +68,27 @@ verdict_new(int json, int series, int run)
 	return v;
 }
 
-/* Whether j is still in the list, the job it was. */
-static int
-verdict_present(const struct job *j)
+/* The job of vj while it is in the list; NULL once removed. */
+static struct job *
+verdict_get(const struct verdict_job *vj)
 {
-	return job_find(j->name) == j;
+	struct job	*j = job_find(vj->name);
+
+	if (j == NULL || j != vj->id || j->run->start_ns != vj->start_ns)
+		return NULL;
+	return j;
 }
 
 static void
 verdict_free(void *arg)
 {
 	struct verdict	*v = arg;
+	struct job	*j;
 	size_t		 i;
 
-	for (i = 0; i < v->njobs; i++) {
-		if (v->run && verdict_present(v->jobs[i].job))
-			job_stop(v->jobs[i].job);
-		job_unref(v->jobs[i].job);
-	}
+	for (i = 0; v->run && i < v->njobs; i++)
+		if ((j = verdict_get(&v->jobs[i])) != NULL)
+			job_stop(j);
 	free(v);
 }
 
@@ -86,7 +98,7 @@ verdict_job(struct verdict *v, const char *name)
 	size_t	i;
 
 	for (i = 0; i < v->njobs; i++)
-		if (strcmp(v->jobs[i].job->name, name) == 0)
+		if (strcmp(v->jobs[i].name, name) == 0)
 			return &v->jobs[i];
 	return NULL;
 }
@@ -110,9 +122,11 @@ verdict_add_job(struct verdict *v, struct job *j, int waited, char *err,
 		snprintf(err, errlen, "more than %d jobs", VERDICT_JOBS_MAX);
 		return -1;
 	}
-	job_ref(j);
-	v->jobs[v->njobs].job = j;
-	v->jobs[v->njobs++].waited = waited;
+	vj = &v->jobs[v->njobs++];
+	snprintf(vj->name, sizeof(vj->name), "%s", j->name);
+	vj->id = j;
+	vj->start_ns = j->run->start_ns;
+	vj->waited = waited;
 	return 0;
 }
 
@@ -155,7 +169,7 @@ static int
 verdict_applies(const struct require *r, const struct verdict_job *vj)
 {
 	if (r->job[0] != '\0')
-		return strcmp(r->job, vj->job->name) == 0;
+		return strcmp(r->job, vj->name) == 0;
 	return vj->waited;
 }
 
@@ -163,6 +177,7 @@ int
 verdict_check(struct verdict *v, char *err, size_t errlen)
 {
 	struct require_fields	*fs;
+	struct job		*j;
 	size_t			 i, k;
 	int			 rc = -1;
 
@@ -179,14 +194,16 @@ verdict_check(struct verdict *v, char *err, size_t errlen)
 			goto out;
 		}
 	for (i = 0; i < v->njobs; i++) {
-		require_fields_get(v->jobs[i].job, fs);
+		if ((j = verdict_get(&v->jobs[i])) == NULL)
+			continue;
+		require_fields_get(j, fs);
 		for (k = 0; k < v->nreq; k++)
 			if (verdict_applies(&v->req[k], &v->jobs[i]) &&
-			    require_fields_find(fs, v->jobs[i].job,
-			    v->req[k].field) == NULL) {
+			    require_fields_find(fs, j, v->req[k].field) ==
+			    NULL) {
 				snprintf(err, errlen, "requirement '%s': job "
 				    "'%s' has no field '%s'", v->req[k].expr,
-				    v->jobs[i].job->name, v->req[k].field);
+				    j->name, v->req[k].field);
 				goto out;
 			}
 	}
@@ -213,7 +230,8 @@ verdict_interrupt(void *arg)
 static int
 verdict_give_up(struct verdict *v)
 {
-	size_t	i;
+	struct job	*j;
+	size_t		 i;
 
 	if (v->why[0] != '\0')
 		return 1;
@@ -223,15 +241,15 @@ verdict_give_up(struct verdict *v)
 		snprintf(v->why, sizeof(v->why), "timed out after %.3g s",
 		    (double)v->timeout / 1e9);
 	for (i = 0; v->why[0] == '\0' && i < v->njobs; i++)
-		if (!verdict_present(v->jobs[i].job))
+		if (verdict_get(&v->jobs[i]) == NULL)
 			snprintf(v->why, sizeof(v->why), "job '%s' was removed "
-			    "while waited for", v->jobs[i].job->name);
+			    "while waited for", v->jobs[i].name);
 	if (v->why[0] == '\0')
 		return 0;
 	/* A run stops its jobs now, and reports them once finished. */
 	for (i = 0; v->run && i < v->njobs; i++)
-		if (verdict_present(v->jobs[i].job))
-			job_finish(v->jobs[i].job);
+		if ((j = verdict_get(&v->jobs[i])) != NULL)
+			job_finish(j);
 	return 1;
 }
 
@@ -240,12 +258,12 @@ verdict_give_up(struct verdict *v)
 static int
 verdict_all_finished(const struct verdict *v, int all)
 {
-	size_t	i;
+	struct job	*j;
+	size_t		 i;
 
 	for (i = 0; i < v->njobs; i++)
 		if ((all || v->jobs[i].waited) &&
-		    verdict_present(v->jobs[i].job) &&
-		    !job_finished(v->jobs[i].job))
+		    (j = verdict_get(&v->jobs[i])) != NULL && !job_finished(j))
 			return 0;
 	return 1;
 }
@@ -254,17 +272,18 @@ static void
 verdict_report(struct verdict *v, struct evbuffer *out)
 {
 	static char	 stats[] = "stats";
+	struct job	*j;
 	struct cmd_ctx	 ctx;
 	const char	*sep = "";
 	char		*argv[2];
 	size_t		 i;
 
 	for (i = 0; i < v->njobs; i++) {
-		if (!verdict_present(v->jobs[i].job))
+		if ((j = verdict_get(&v->jobs[i])) == NULL)
 			continue;
 		if (v->json) {
 			evbuffer_add_printf(out, "%s", sep);
-			cmd_stats_json_job(out, v->jobs[i].job);
+			cmd_stats_json_job(out, j);
 			sep = ",";
 			continue;
 		}
@@ -274,7 +293,7 @@ verdict_report(struct verdict *v, struct evbuffer *out)
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.out = out;
 		argv[0] = stats;
-		argv[1] = v->jobs[i].job->name;
+		argv[1] = j->name;
 		cmd_exec(&ctx, 2, argv);
 		sep = "\n";
 	}
@@ -324,6 +343,7 @@ static size_t
 verdict_judge(struct verdict *v, struct evbuffer *out, size_t *total)
 {
 	struct require_fields	*fs;
+	struct job		*j;
 	size_t			 i, k, failed = 0;
 	const char		*sep = "";
 
@@ -331,15 +351,15 @@ verdict_judge(struct verdict *v, struct evbuffer *out, size_t *total)
 	if ((fs = malloc(sizeof(*fs))) == NULL)
 		return 0;
 	for (i = 0; i < v->njobs; i++) {
-		if (!verdict_present(v->jobs[i].job))
+		if ((j = verdict_get(&v->jobs[i])) == NULL)
 			continue;
-		require_fields_get(v->jobs[i].job, fs);
+		require_fields_get(j, fs);
 		for (k = 0; k < v->nreq; k++) {
 			if (!verdict_applies(&v->req[k], &v->jobs[i]))
 				continue;
 			(*total)++;
-			if (!verdict_judge_one(v, &v->req[k],
-			    v->jobs[i].job, fs, out, sep))
+			if (!verdict_judge_one(v, &v->req[k], j, fs, out,
+			    sep))
 				failed++;
 			sep = ",";
 		}
@@ -351,13 +371,14 @@ verdict_judge(struct verdict *v, struct evbuffer *out, size_t *total)
 static void
 verdict_series(struct verdict *v, struct evbuffer *series)
 {
-	size_t	i;
-	int	header = 1;
+	struct job	*j;
+	size_t		 i;
+	int		 header = 1;
 
 	for (i = 0; i < v->njobs; i++) {
-		if (!verdict_present(v->jobs[i].job))
+		if ((j = verdict_get(&v->jobs[i])) == NULL)
 			continue;
-		series_csv(series, v->jobs[i].job, header, 1);
+		series_csv(series, j, header, 1);
 		header = 0;
 	}
 }

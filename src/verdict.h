@@ -25,7 +25,7 @@ struct verdict;
  * removes them all at the end. */
 struct verdict	*verdict_new(int json, int series, int run);
 /* Reports job j, and with waited set waits for it to finish (it must
- * have --duration).  Takes a reference.  Returns 0, or -1 with a message. */
+ * have --duration).  Returns 0, or -1 with a message. */
 int	verdict_add_job(struct verdict *, struct job *j, int waited,
 	    char *err, size_t errlen);
 /* Waits for every job that has --duration. */

@@ -3,6 +3,9 @@
  * The client kinds' connections (client.h): the upgrade request from the
  * options, the address resolved at start, and a slot per connection on
  * its worker that reconnects after a backoff when its connection is lost.
+ * The ramp posts the slots from the main loop; each worker counts the
+ * slots' first attempts, and the one that counts the last tells the main
+ * loop the job is at full load.
  */
 
 #include "config.h"
@@ -45,6 +48,9 @@
 #define CLIENT_STABLE_SEC	1	/* open this long: the backoff starts over */
 /* What --deflate offers, as browsers do: context takeover both ways. */
 #define CLIENT_DEFLATE_OFFER	"client_max_window_bits"
+/* The ramp's tick: the slots that came due since the last are posted. */
+#define CLIENT_RAMP_TICK_US	10000
+#define CLIENT_NS		UINT64_C(1000000000)
 
 static __thread LIST_HEAD(, client_slot) slots_here;
 /* The backoff's PRNG: one per worker, so no lock; zero until seeded. */
@@ -161,15 +167,36 @@ client_prepare_tls(struct client *r, const struct args *a, char *err,
 	return r->tls != NULL ? 0 : -1;
 }
 
-int
-client_prepare(struct client *r, const struct args *a, char *err,
+/* --connect-rate, --duration, --hold. */
+static int
+client_prepare_shape(struct job *j, const struct args *a, char *err,
     size_t errlen)
 {
+	struct client	*r = j->priv;
+	const char	*v;
+
+	if (args_uint(a, CLIENT_OPT_CONNECT_RATE, 0, &r->connect_rate, err,
+	    errlen) == -1)
+		return -1;
+	if ((v = a->value[CLIENT_OPT_DURATION]) != NULL &&
+	    args_duration("--duration", v, &j->duration_ns, err, errlen) == -1)
+		return -1;
+	if ((v = a->value[CLIENT_OPT_HOLD]) != NULL &&
+	    args_duration("--hold", v, &r->hold_ns, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+client_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
+{
+	struct client	*r = j->priv;
 	const char	*uerr;
 
 	r->wall_offset = timerq_wall_offset();
+	atomic_init(&r->tried, 0);
 	if (args_uint(a, CLIENT_OPT_CONNECTIONS, 1, &r->connections, err,
-	    errlen) == -1)
+	    errlen) == -1 || client_prepare_shape(j, a, err, errlen) == -1)
 		return -1;
 	if (ws_url_parse(a->pos[0], &r->parsed, &uerr) == -1) {
 		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
@@ -213,17 +240,53 @@ client_slot_free(struct client_slot *s)
 {
 	LIST_REMOVE(s, entry);
 	event_free(s->retry);
+	if (s->hold != NULL)
+		event_free(s->hold);
 	job_unref(s->job);
 	free(s);
+}
+
+static void
+client_full_load_task(void *arg)
+{
+	struct job	*j = arg;
+
+	job_full_load(j);
+	job_unref(j);
+}
+
+/* The slot's first attempt ended, opened or failed; the last slot's to
+ * end ends the ramp. */
+static void
+client_slot_tried(struct client_slot *s)
+{
+	struct client	*r = s->job->priv;
+
+	if (s->tried)
+		return;
+	s->tried = 1;
+	if (atomic_fetch_add(&r->tried, 1) + 1 != r->connections)
+		return;
+	job_ref(s->job);
+	if (loop_post(loop_main(), client_full_load_task, s->job) == -1)
+		fatalx("%s: cannot reach the main loop", __func__);
 }
 
 void
 client_conn_open(struct conn *c)
 {
 	struct client_slot	*s = conn_priv(c);
+	const struct client	*r = s->job->priv;
+	struct timeval		 tv;
 
+	client_slot_tried(s);
 	s->head_len = 0;
 	event_base_gettimeofday_cached(loop_base(s->loop), &s->opened);
+	if (s->hold != NULL) {
+		tv.tv_sec = (time_t)(r->hold_ns / CLIENT_NS);
+		tv.tv_usec = (suseconds_t)(r->hold_ns % CLIENT_NS / 1000);
+		evtimer_add(s->hold, &tv);
+	}
 }
 
 /* A server that drops every connection right after the upgrade must not
@@ -281,10 +344,22 @@ client_conn_closed(struct conn *c, int failed)
 	long			 ms;
 
 	(void)failed;
+	client_slot_tried(s);
 	s->conn = NULL;
+	if (s->hold != NULL)
+		event_del(s->hold);
 	/* Inside conn_connect() the caller still holds the slot. */
 	if (atomic_load(&s->job->stopping) && !s->connecting) {
 		client_slot_free(s);
+		return;
+	}
+	/* Closed by its hold: not a failure, so no backoff and no reconnect
+	 * counted; the next opens from the hold's event, out of this
+	 * connection's callbacks. */
+	if (s->held) {
+		s->held = 0;
+		timerclear(&s->opened);
+		event_active(s->hold, EV_TIMEOUT, 0);
 		return;
 	}
 	client_backoff_update(s);
@@ -303,6 +378,23 @@ client_retry_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	counter_add(job_slot(s->job, s->loop), CTR_reconnects, 1);
 	client_slot_connect(s);
+}
+
+/* The hold is over: close an open connection with 1000 (one closing
+ * already is left to its close), or open the next one. */
+static void
+client_hold_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct client_slot	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->conn == NULL)
+		client_slot_connect(s);
+	else if (conn_is_open(s->conn)) {
+		s->held = 1;
+		conn_close(s->conn, WS_CLOSE_NORMAL);
+	}
 }
 
 static void
@@ -324,11 +416,13 @@ static void
 client_slot_start_task(void *arg)
 {
 	struct client_slot	*s = arg;
+	const struct client	*r = s->job->priv;
 
 	s->loop = loop_self();
 	LIST_INSERT_HEAD(&slots_here, s, entry);
 	s->retry = evtimer_new(loop_base(s->loop), client_retry_cb, s);
-	if (s->retry == NULL)
+	if (s->retry == NULL || (r->hold_ns != 0 && (s->hold =
+	    evtimer_new(loop_base(s->loop), client_hold_cb, s)) == NULL))
 		fatalx("%s: out of memory", __func__);
 	if (atomic_load(&s->job->stopping)) {
 		client_slot_free(s);
@@ -337,19 +431,14 @@ client_slot_start_task(void *arg)
 	client_slot_connect(s);
 }
 
-int
-client_job_start(struct job *j, char *err, size_t errlen)
+/* Posts the job's slots up to n in all to the workers. */
+static void
+client_post_slots(struct job *j, unsigned long n)
 {
 	struct client		*r = j->priv;
 	struct client_slot	*s;
-	unsigned long		 i;
 
-	if (client_resolve(r, err, errlen) == -1)
-		return -1;
-	if (r->tls != NULL && tls_insecure(r->tls))
-		log_warnx("job %s: --insecure: the server's certificate is "
-		    "not verified", j->name);
-	for (i = 0; i < r->connections; i++) {
+	for (; r->posted < n; r->posted++) {
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			fatal("%s: calloc", __func__);
 		s->job = j;
@@ -358,7 +447,65 @@ client_job_start(struct job *j, char *err, size_t errlen)
 		    s) == -1)
 			fatalx("%s: cannot reach a worker", __func__);
 	}
+}
+
+/* Slot i is due i / C seconds after the ramp's start: each tick posts
+ * those that came due, and the last tick ends the ramp.  The timer holds
+ * no reference: client_job_stop() ends it before the job can go. */
+static void
+client_ramp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct job	*j = arg;
+	struct client	*r = j->priv;
+	uint64_t	 t = timerq_now() - r->ramp_t0, due;
+
+	(void)fd;
+	(void)what;
+	due = t / CLIENT_NS * r->connect_rate +
+	    t % CLIENT_NS * r->connect_rate / CLIENT_NS + 1;
+	client_post_slots(j, due < r->connections ? (unsigned long)due :
+	    r->connections);
+	if (r->posted == r->connections)
+		event_del(r->ramp);
+}
+
+int
+client_job_start(struct job *j, char *err, size_t errlen)
+{
+	struct client	*r = j->priv;
+	struct timeval	 tick = { 0, CLIENT_RAMP_TICK_US };
+
+	if (client_resolve(r, err, errlen) == -1)
+		return -1;
+	if (r->tls != NULL && tls_insecure(r->tls))
+		log_warnx("job %s: --insecure: the server's certificate is "
+		    "not verified", j->name);
+	if (r->connect_rate == 0) {
+		client_post_slots(j, r->connections);
+		return 0;
+	}
+	r->ramp = event_new(loop_base(loop_main()), -1, EV_PERSIST,
+	    client_ramp_cb, j);
+	if (r->ramp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->ramp_t0 = timerq_now();
+	client_ramp_cb(-1, EV_TIMEOUT, j);
+	if (r->posted < r->connections)
+		evtimer_add(r->ramp, &tick);
 	return 0;
+}
+
+/* Stopped or finished during the ramp: the slots not yet posted never
+ * will be. */
+void
+client_job_stop(struct job *j)
+{
+	struct client	*r = j->priv;
+
+	if (r->ramp != NULL)
+		event_del(r->ramp);
 }
 
 void
@@ -372,7 +519,7 @@ client_job_worker_stop(struct job *j, struct loop *l)
 		if (s->job != j)
 			continue;
 		if (s->conn != NULL)
-			conn_close(s->conn, WS_CLOSE_GOING_AWAY);
+			conn_close(s->conn, j->close_code);
 		else
 			client_slot_free(s);
 	}
@@ -390,6 +537,8 @@ client_job_free(struct job *j)
 		free(r->headers[i]);
 	free(r->origin);
 	tls_free(r->tls);
+	if (r->ramp != NULL)
+		event_free(r->ramp);
 }
 
 /* Verification off (--insecure), and the deflate offer. */

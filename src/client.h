@@ -3,7 +3,11 @@
  * What the client kinds (recv, send) share: the URL and the options of the
  * upgrade request, TLS, and N connections, each with a slot on its worker
  * that outlives it: when the connection is lost the slot reconnects after
- * a backoff, until the job stops.  A kind gives the conn_ops of its
+ * a backoff, until the job stops.  The load takes a shape: the slots
+ * start at --connect-rate a second instead of all at once; --hold closes
+ * each connection after a time and opens the next at once; --duration
+ * finishes the job after a time at full load, which begins when every
+ * slot's first attempt has ended (the ramp).  A kind gives the conn_ops of its
  * connections; their open and closed ops call client_conn_open() and
  * client_conn_closed().  The slot also gathers the stamp at the start of
  * each message received (stamp.h), for the kinds that time messages.
@@ -15,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,8 +45,12 @@ struct tls;
 #define CLIENT_OPT_INSECURE	7	/* --insecure */
 #define CLIENT_OPT_DEFLATE	8	/* --deflate */
 #define CLIENT_OPT_DEFLATE_OFFER 9	/* --deflate-offer PARAMS */
-#define CLIENT_OPT_NEXT		10	/* a kind's own options from here */
+#define CLIENT_OPT_CONNECT_RATE	10	/* --connect-rate C */
+#define CLIENT_OPT_DURATION	11	/* --duration S */
+#define CLIENT_OPT_HOLD		12	/* --hold S */
+#define CLIENT_OPT_NEXT		13	/* a kind's own options from here */
 #define CLIENT_CONNECTIONS_MAX	100000
+#define CLIENT_CONNECT_RATE_MAX	1000000
 #define CLIENT_OPTS \
 	[CLIENT_OPT_CONNECTIONS] = ARGS_NUMBER("--connections", "N", 1, \
 	    CLIENT_CONNECTIONS_MAX, \
@@ -59,7 +68,14 @@ struct tls;
 	[CLIENT_OPT_DEFLATE] = ARGS_FLAG("--deflate", \
 	    "offer permessage-deflate, as browsers do"), \
 	[CLIENT_OPT_DEFLATE_OFFER] = ARGS_VALUE("--deflate-offer", "PARAMS", \
-	    "offer permessage-deflate with these parameters")
+	    "offer permessage-deflate with these parameters"), \
+	[CLIENT_OPT_CONNECT_RATE] = ARGS_NUMBER("--connect-rate", "C", 1, \
+	    CLIENT_CONNECT_RATE_MAX, \
+	    "open the connections at C a second, not all at once"), \
+	[CLIENT_OPT_DURATION] = ARGS_VALUE("--duration", "S", \
+	    "finish after S (as 30s, 5m) at full load"), \
+	[CLIENT_OPT_HOLD] = ARGS_VALUE("--hold", "S", \
+	    "close each connection after S open, and open another")
 
 /* A client kind's j->priv begins with its struct client. */
 struct client {
@@ -76,6 +92,15 @@ struct client {
 	char			*headers[ARGS_MANY_MAX];
 	/* The kind's, set before client_job_start(). */
 	const struct conn_ops	*ops;
+	unsigned long		 connect_rate;	/* 0: all at once */
+	uint64_t		 hold_ns;	/* 0: none */
+	/* The ramp, on the main loop: the slots posted so far from t0 on,
+	 * by a timer while some are left. */
+	unsigned long		 posted;
+	uint64_t		 ramp_t0;
+	struct event		*ramp;
+	/* Slots whose first attempt has ended; workers add. */
+	atomic_ulong		 tried;
 	/* CLOCK_REALTIME - CLOCK_MONOTONIC at prepare (timerq.h): stamps
 	 * carry the wall clock, reads are timed on the monotonic one. */
 	uint64_t		 wall_offset;
@@ -89,6 +114,9 @@ struct client_slot {
 	struct loop		*loop;
 	struct conn		*conn;
 	struct event		*retry;
+	struct event		*hold;		/* --hold: close, then reopen */
+	int			 held;		/* closed by the hold */
+	int			 tried;		/* its first attempt ended */
 	int			 failures;	/* in a row, capped */
 	struct timeval		 opened;	/* zero: not open */
 	int			 connecting;	/* inside conn_connect() */
@@ -100,13 +128,16 @@ struct client_slot {
 	uint64_t		 seq, due;	/* the stamp read */
 };
 
-/* Reads the URL (pos[0]) and the CLIENT_OPTS. */
-int		 client_prepare(struct client *, const struct args *,
+/* Reads the URL (pos[0]) and the CLIENT_OPTS into the client j->priv
+ * begins with; sets j->duration_ns. */
+int		 client_prepare(struct job *, const struct args *,
 		    char *err, size_t errlen);
 /* Job kind operations for a kind whose j->priv begins with its client:
- * resolve and open the connections, close 1001 those of the calling
- * worker, name the URL, show the settings worth seeing. */
+ * resolve and open the connections (or start the ramp), end the ramp,
+ * close those of the calling worker with j->close_code, name the URL,
+ * show the settings worth seeing. */
 int		 client_job_start(struct job *, char *err, size_t errlen);
+void		 client_job_stop(struct job *);
 void		 client_job_worker_stop(struct job *, struct loop *);
 const char	*client_job_target(const struct job *);
 void		 client_job_settings(const struct job *,

@@ -128,9 +128,11 @@ void	cmd_words(FILE *);
  * its line, or with table set its table's records.  Returns 0, or -1 when
  * that job is gone. */
 int	cmd_watch_lines(struct evbuffer *, const char *name, int table);
-/* A job as `stats -j` shows it, one JSON object; the caller holds the
- * job list (the main loop, or job_list_lock()). */
+/* A job as `stats -j` shows it, one JSON object, or as `stats NAME`
+ * shows it, its "key value" lines; the caller holds the job list (the
+ * main loop, or job_list_lock()). */
 struct job;
 void	cmd_stats_json_job(struct evbuffer *, struct job *);
+void	cmd_stats_text_job(struct evbuffer *, struct job *);
 
 #endif

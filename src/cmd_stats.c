@@ -25,7 +25,10 @@ static const struct args_opt cmd_stats_opts[] = {
  * text key is a JSON member, or for the groups of JSON, a rate is
  * KEY_per_second, a member of handshake handshake_MEMBER, a close code
  * closes_CODE, of latency latency_MEMBER, with a time in people's units
- * for MEMBER_us (latency_life_p99 for latency.life.p99_us).
+ * for MEMBER_us (latency_life_p99 for latency.life.p99_us).  The run's
+ * members are keys of their own: its times in people's units for
+ * MEMBER_ms, and a full-load rate's mean, min and max
+ * DIRECTION_per_second_mean|min|max.
  */
 
 /* The text: a line a key, the key padded to 30 columns. */
@@ -100,7 +103,60 @@ cmd_stats_text_handshakes(void *arg, const struct report_job *rj,
 	    (unsigned long long)hs.count);
 	cmd_stats_text_hs(ctx, "handshake_mean_us", hs.count, hs.mean);
 	cmd_stats_text_hs(ctx, "handshake_p50_us", hs.count, hs.p50);
+	cmd_stats_text_hs(ctx, "handshake_p90_us", hs.count, hs.p90);
 	cmd_stats_text_hs(ctx, "handshake_p99_us", hs.count, hs.p99);
+}
+
+/* A time of the run for people, or none where it has none yet. */
+static void
+cmd_stats_text_span(struct cmd_ctx *ctx, const char *key, int valid,
+    uint64_t ns)
+{
+	char	v[LATENCY_VIEW_LEN];
+
+	if (valid)
+		latency_view_duration(v, sizeof(v), ns);
+	cmd_print(ctx, "%-30s %s", key, valid ? v : "none");
+}
+
+/* DIRECTION_per_second_mean, _min and _max. */
+static void
+cmd_stats_text_rate(struct cmd_ctx *ctx, const char *dir,
+    const struct report_rate *r)
+{
+	static const char *const	what[] = { "mean", "min", "max" };
+	char				k[64];
+	size_t				i;
+
+	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		snprintf(k, sizeof(k), "%s_per_second_%s", dir, what[i]);
+		if (!r->valid)
+			cmd_print(ctx, "%-30s %s", k, "none");
+		else if (i == 0)
+			cmd_print(ctx, "%-30s %.1f", k, r->mean);
+		else
+			cmd_print(ctx, "%-30s %llu", k, (unsigned long long)
+			    (i == 1 ? r->min : r->max));
+	}
+}
+
+static void
+cmd_stats_text_run(void *arg, const struct report_job *rj,
+    const struct report_run *run)
+{
+	struct cmd_ctx	*ctx = arg;
+	char		 t[REPORT_TIME_LEN];
+
+	(void)rj;
+	report_time(t, sizeof(t), &run->started);
+	cmd_print(ctx, "%-30s %s", "started", t);
+	cmd_stats_text_span(ctx, "duration", 1, run->duration);
+	cmd_stats_text_span(ctx, "ramp", run->loaded, run->ramp);
+	cmd_stats_text_span(ctx, "full_load", run->loaded, run->full_load);
+	cmd_print(ctx, "%-30s %llu", "peak_connections",
+	    (unsigned long long)run->peak_connections);
+	cmd_stats_text_rate(ctx, "messages_received", &run->received);
+	cmd_stats_text_rate(ctx, "messages_sent", &run->sent);
 }
 
 /* One group of latency lines: latency_GROUP_KEY. */
@@ -183,6 +239,7 @@ static const struct report_output cmd_stats_text = {
 	.counter = cmd_stats_text_counter,
 	.ratio = cmd_stats_text_ratio,
 	.handshakes = cmd_stats_text_handshakes,
+	.run = cmd_stats_text_run,
 	.latency = cmd_stats_text_latency,
 	.closes = cmd_stats_text_closes,
 	.notes = cmd_stats_text_notes,
@@ -266,8 +323,8 @@ cmd_stats_json_ratio(void *arg, const char *key, uint64_t payload,
 		    (double)payload / (double)wire);
 }
 
-/* "handshake": {count, mean_us, p50_us, p99_us}, null times without a
- * handshake. */
+/* "handshake": {count, mean_us, p50_us, p90_us, p99_us}, null times
+ * without a handshake. */
 static void
 cmd_stats_json_handshakes(void *arg, const struct report_job *rj,
     const struct histogram_sum *h)
@@ -281,11 +338,60 @@ cmd_stats_json_handshakes(void *arg, const struct report_job *rj,
 	    (unsigned long long)hs.count);
 	if (hs.count > 0)
 		evbuffer_add_printf(sj->b, ",\"mean_us\":%llu,\"p50_us\":%llu,"
-		    "\"p99_us\":%llu}", (unsigned long long)hs.mean,
-		    (unsigned long long)hs.p50, (unsigned long long)hs.p99);
+		    "\"p90_us\":%llu,\"p99_us\":%llu}",
+		    (unsigned long long)hs.mean, (unsigned long long)hs.p50,
+		    (unsigned long long)hs.p90, (unsigned long long)hs.p99);
 	else
 		evbuffer_add_printf(sj->b, ",\"mean_us\":null,\"p50_us\":null,"
-		    "\"p99_us\":null}");
+		    "\"p90_us\":null,\"p99_us\":null}");
+}
+
+/* ,"KEY_ms":N, or null where the run has none yet. */
+static void
+cmd_stats_json_span(struct evbuffer *b, const char *key, int valid,
+    uint64_t ns)
+{
+	if (valid)
+		evbuffer_add_printf(b, ",\"%s_ms\":%llu", key,
+		    (unsigned long long)(ns / 1000000));
+	else
+		evbuffer_add_printf(b, ",\"%s_ms\":null", key);
+}
+
+/* ,"DIRECTION_per_second":{mean, min, max} or null. */
+static void
+cmd_stats_json_rate(struct evbuffer *b, const char *dir,
+    const struct report_rate *r)
+{
+	if (!r->valid) {
+		evbuffer_add_printf(b, ",\"%s_per_second\":null", dir);
+		return;
+	}
+	evbuffer_add_printf(b, ",\"%s_per_second\":{\"mean\":%.1f,"
+	    "\"min\":%llu,\"max\":%llu}", dir, r->mean,
+	    (unsigned long long)r->min, (unsigned long long)r->max);
+}
+
+/* "run": {started, duration_ms, ramp_ms, full_load_ms, peak_connections,
+ * messages_received_per_second, messages_sent_per_second}. */
+static void
+cmd_stats_json_run(void *arg, const struct report_job *rj,
+    const struct report_run *run)
+{
+	struct evbuffer	*b = ((struct cmd_stats_json *)arg)->b;
+	char		 t[REPORT_TIME_LEN];
+
+	(void)rj;
+	report_time(t, sizeof(t), &run->started);
+	evbuffer_add_printf(b, ",\"run\":{\"started\":\"%s\"", t);
+	cmd_stats_json_span(b, "duration", 1, run->duration);
+	cmd_stats_json_span(b, "ramp", run->loaded, run->ramp);
+	cmd_stats_json_span(b, "full_load", run->loaded, run->full_load);
+	evbuffer_add_printf(b, ",\"peak_connections\":%llu",
+	    (unsigned long long)run->peak_connections);
+	cmd_stats_json_rate(b, "messages_received", &run->received);
+	cmd_stats_json_rate(b, "messages_sent", &run->sent);
+	evbuffer_add_printf(b, "}");
 }
 
 /* ,"KEY_us":X or null, into the evbuffer arg. */
@@ -384,6 +490,7 @@ static const struct report_output cmd_stats_json = {
 	.counters_end = cmd_stats_json_rates,
 	.ratio = cmd_stats_json_ratio,
 	.handshakes = cmd_stats_json_handshakes,
+	.run = cmd_stats_json_run,
 	.latency = cmd_stats_json_latency,
 	.closes = cmd_stats_json_closes,
 	.notes = cmd_stats_json_notes,
@@ -396,6 +503,14 @@ cmd_stats_json_job(struct evbuffer *b, struct job *j)
 	struct cmd_stats_json	sj = { .b = b };
 
 	report_job(&cmd_stats_json, &sj, j);
+}
+
+void
+cmd_stats_text_job(struct evbuffer *b, struct job *j)
+{
+	struct cmd_ctx	ctx = { .out = b };
+
+	report_job(&cmd_stats_text, &ctx, j);
 }
 
 static int
@@ -421,7 +536,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, const struct args *a)
 		} else {
 			if (*sep != '\0')
 				cmd_print(ctx, "%s", "");
-			report_job(&cmd_stats_text, ctx, j);
+			cmd_stats_text_job(ctx->out, j);
 		}
 		sep = ",";
 	}

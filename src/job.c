@@ -249,19 +249,37 @@ job_finish(struct job *j)
 	log_info("job %s: finishing", j->name);
 }
 
+/* Arms the duration timer for what is left of the full load. */
+static void
+job_duration_arm(struct job *j, uint64_t left)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(left / 1000000000);
+	tv.tv_usec = (suseconds_t)((left % 1000000000 + 999) / 1000);
+	evtimer_add(j->duration_timer, &tv);
+}
+
+/* libevent may read a coarse clock and fire a few ms early: the full load
+ * lasts its duration on the precise one. */
 static void
 job_duration_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct job	*j = arg;
+	uint64_t	 due = j->run->full_load_ns + j->duration_ns;
+	uint64_t	 now = timerq_now();
+
 	(void)fd;
 	(void)what;
-	job_finish(arg);
+	if (now < due)
+		job_duration_arm(j, due - now);
+	else
+		job_finish(j);
 }
 
 void
 job_full_load(struct job *j)
 {
-	struct timeval	tv;
-
 	if (atomic_load(&j->state) != JOB_RUNNING)
 		return;
 	job_list_lock();
@@ -274,9 +292,7 @@ job_full_load(struct job *j)
 	    job_duration_cb, j);
 	if (j->duration_timer == NULL)
 		fatalx("%s: out of memory", __func__);
-	tv.tv_sec = (time_t)(j->duration_ns / 1000000000);
-	tv.tv_usec = (suseconds_t)(j->duration_ns % 1000000000 / 1000);
-	evtimer_add(j->duration_timer, &tv);
+	job_duration_arm(j, j->duration_ns);
 }
 
 void

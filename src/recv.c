@@ -59,7 +59,7 @@ recv_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		r->cl.ops = &recv_latency_ops;
 		j->timing = "oneway";
 	}
-	return client_prepare(&r->cl, a, err, errlen);
+	return client_prepare(j, a, err, errlen);
 }
 
 static void
@@ -80,7 +80,7 @@ const struct job_kind job_kind_recv = {
 	    .pos = "URL" },
 	.prepare = recv_prepare,
 	.start = client_job_start,
-	.stop = NULL,		/* the slots stop on their workers */
+	.stop = client_job_stop,
 	.worker_stop = client_job_worker_stop,
 	.free = recv_free,
 	.target = client_job_target,

@@ -217,7 +217,9 @@ reload_stop_gone(struct reload_lines *rl, int *kept)
 
 	for (j = TAILQ_FIRST(job_list()); j != NULL; j = next) {
 		next = TAILQ_NEXT(j, entry);
-		if (j->config_line == NULL || atomic_load(&j->stopping))
+		/* A finished job is kept or removed as a running one. */
+		if (j->config_line == NULL ||
+		    atomic_load(&j->state) == JOB_STOPPING)
 			continue;
 		if (reload_take(rl, j->config_line)) {
 			(*kept)++;

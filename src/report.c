@@ -5,12 +5,16 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "counters.h"
 #include "job.h"
+#include "job_run.h"
 #include "loop.h"
 #include "report.h"
+#include "timerq.h"
 
 /* Rates of the counters, but not of the gauge or of each error reason:
  * the total of errors has one. */
@@ -26,7 +30,48 @@ report_hs(const struct histogram_sum *h, struct report_hs *hs)
 	hs->count = h->count;
 	hs->mean = h->count > 0 ? (h->sum_us + h->count / 2) / h->count : 0;
 	hs->p50 = histogram_quantile_us(h, 0.5);
+	hs->p90 = histogram_quantile_us(h, 0.9);
 	hs->p99 = histogram_quantile_us(h, 0.99);
+}
+
+void
+report_time(char *out, size_t cap, const struct timespec *ts)
+{
+	struct tm	tm;
+	char		s[24];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, cap, "%s.%03ldZ", s, ts->tv_nsec / 1000000);
+}
+
+static void
+report_rate(const struct job_run_rate *rr, struct report_rate *out)
+{
+	out->valid = rr->seconds > 0;
+	out->mean = out->valid ? (double)rr->sum / (double)rr->seconds : 0;
+	out->min = rr->min;
+	out->max = rr->max;
+}
+
+/* The run's times up to its end, or to now while it runs. */
+static void
+report_run(const struct report_output *o, void *arg,
+    const struct report_job *rj)
+{
+	const struct job_run	*r = rj->job->run;
+	struct report_run	 run;
+	uint64_t		 end = r->end_ns != 0 ? r->end_ns : timerq_now();
+
+	run.started = r->started;
+	run.duration = end - r->start_ns;
+	run.loaded = r->full_load_ns != 0;
+	run.ramp = run.loaded ? r->full_load_ns - r->start_ns : 0;
+	run.full_load = run.loaded ? end - r->full_load_ns : 0;
+	run.peak_connections = r->peak_connections;
+	report_rate(&r->rate[JOB_RUN_RECEIVED], &run.received);
+	report_rate(&r->rate[JOB_RUN_SENT], &run.sent);
+	o->run(arg, rj, &run);
 }
 
 static void
@@ -84,6 +129,8 @@ report_job(const struct report_output *o, void *arg, struct job *j)
 		report_ratios(o, arg, &rj.t);
 	if (o->handshakes != NULL)
 		o->handshakes(arg, &rj, &rj.t.handshake);
+	if (o->run != NULL)
+		report_run(o, arg, &rj);
 	if (o->latency != NULL && j->timing != NULL)
 		report_latency(o, arg, &rj);
 	if (o->closes != NULL)

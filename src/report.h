@@ -3,8 +3,9 @@
  * One report of a job's numbers, walked once into an output backend, as
  * bgpctl walks a neighbor into its struct output: the job's name, kind,
  * state and target; the settings its kind shows; each counter with its
- * rate; the compression ratios; the opening handshakes; the closes by
- * code; the last error and close.  The text and JSON of `stats` (and
+ * rate; the compression ratios; the opening handshakes; the run (its
+ * times, peak and full-load rates); the closes by code; the last error
+ * and close.  The text and JSON of `stats` (and
  * /api/stats), the records of `watch --table` and the per-job families of
  * /metrics are backends: a number the walk gives reaches each of them, and
  * each shows what its format holds.
@@ -12,7 +13,9 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "counters.h"
 
@@ -25,10 +28,30 @@ struct report_job {
 	struct counter_totals	 t;
 };
 
-/* The opening handshakes summed up: their number, and their mean, median
- * and 99th percentile in microseconds (meaningless while count is 0). */
+/* The opening handshakes summed up: their number, and their mean, median,
+ * 90th and 99th percentile in microseconds (meaningless while count is
+ * 0). */
 struct report_hs {
-	uint64_t	count, mean, p50, p99;
+	uint64_t	count, mean, p50, p90, p99;
+};
+
+/* A per-second rate over the seconds of full load; valid is 0 before one
+ * whole second of it. */
+struct report_rate {
+	double		mean;
+	uint64_t	min, max;
+	int		valid;
+};
+
+/* The run section (job_run.h): its times in ns; ramp and full_load only
+ * once loaded (full load began). */
+struct report_run {
+	struct timespec		started;	/* wall clock */
+	uint64_t		duration;	/* start to finish, or to now */
+	uint64_t		ramp, full_load;
+	int			loaded;
+	uint64_t		peak_connections;
+	struct report_rate	received, sent;
 };
 
 /* The percentiles every view of a latency shows, as fractions and as
@@ -66,6 +89,9 @@ struct report_output {
 	/* The histogram of the opening handshakes. */
 	void	(*handshakes)(void *, const struct report_job *,
 		    const struct histogram_sum *);
+	/* The run: its times, peak and full-load rates. */
+	void	(*run)(void *, const struct report_job *,
+		    const struct report_run *);
 	/* The latency of a job that times messages; not called for others,
 	 * nor when memory for the sums runs out. */
 	void	(*latency)(void *, const struct report_job *,
@@ -86,5 +112,10 @@ struct report_output {
 void	report_job(const struct report_output *o, void *arg, struct job *j);
 /* The mean and percentiles of a handshake histogram. */
 void	report_hs(const struct histogram_sum *, struct report_hs *);
+/* Room for report_time(). */
+#define REPORT_TIME_LEN	32
+/* A wall-clock time in RFC 3339, UTC, to the millisecond:
+ * "2026-12-03T16:52:32.123Z". */
+void	report_time(char *out, size_t cap, const struct timespec *);
 
 #endif

@@ -3,7 +3,9 @@
  * The send job: N client connections (client.h) that each send stamped
  * messages (stamp.h) and time the echoes of their own stamps, round trip.
  *
- * With --rate N a connection sends on a fixed timetable (pace.h): a
+ * With --rate N a connection sends on a fixed timetable (pace.h), with
+ * --rate PHASES on a plan of rates held or ramped, the job's own clock
+ * from its start, so that the job sends connections x rate(t): a
  * precise timer (timerq.h) set to the next due time queues every message
  * owed by then, each stamped with its own due time.  When the output is
  * above SEND_HIGH the connection stops queueing until it falls to
@@ -58,9 +60,9 @@ static const struct args_opt send_opts[] = {
 	JOB_OPTS,
 	CLIENT_OPTS,
 	MESSAGE_OPTS(SEND_OPT_MESSAGE),
-	[SEND_OPT_RATE] = ARGS_NUMBER("--rate", "N", 0, SEND_RATE_MAX,
-	    "messages a second per connection; 0, the default: as fast as "
-	    "the socket takes them"),
+	[SEND_OPT_RATE] = ARGS_VALUE("--rate", "RATE",
+	    "messages a second per connection, or phases R and FROM:TO:S "
+	    "by commas; 0, the default: as fast as the socket takes them"),
 	[SEND_OPT_NO_TIMING] = ARGS_FLAG("--no-timing",
 	    "count the echoes without timing them"),
 	ARGS_END
@@ -69,7 +71,8 @@ static const struct args_opt send_opts[] = {
 struct send {
 	struct client	cl;		/* first, as client.h says */
 	struct message	msg;
-	uint64_t	rate;
+	uint64_t	rate;		/* a fixed rate, or */
+	struct pace_plan plan;		/* phases, when plan.n > 0 */
 	uint64_t	t0;		/* CLOCK_MONOTONIC at start */
 };
 
@@ -111,7 +114,7 @@ send_mask_key(void)
 static uint64_t
 send_due(const struct send_conn *sc, uint64_t k, uint64_t now)
 {
-	return sc->pace.rate != 0 ? pace_due(&sc->pace, k) : now;
+	return pace_timed(&sc->pace) ? pace_due(&sc->pace, k) : now;
 }
 
 /*
@@ -245,20 +248,21 @@ static void
 send_pace(struct conn *c, struct send_conn *sc)
 {
 	struct evbuffer	*out = conn_output(c);
-	uint64_t	 now = timerq_now(), k, late = 0;
+	uint64_t	 now = timerq_now(), late, due;
 	uint64_t	 owed = pace_owed(&sc->pace, now), n = owed;
 
 	if (n > send_room(sc, evbuffer_get_length(out)))
 		n = send_room(sc, evbuffer_get_length(out));
-	for (k = sc->pace.next; k < sc->pace.next + n; k++)
-		late += pace_late(&sc->pace, k, now);
+	late = pace_late_count(&sc->pace, n, owed, now);
 	if (n > 0 && send_batch(out, sc, n, now) == -1) {
 		conn_close(c, WS_CLOSE_INTERNAL);
 		return;
 	}
 	send_counted(c, sc->snd, n, late);
-	if (!(sc->blocked = n < owed))
-		timerq_add(&sc->timer, pace_due(&sc->pace, sc->pace.next));
+	/* A plan that ends at rate 0 owes nothing more. */
+	if (!(sc->blocked = n < owed) &&
+	    (due = pace_due(&sc->pace, sc->pace.next)) != UINT64_MAX)
+		timerq_add(&sc->timer, due);
 }
 
 static void
@@ -278,7 +282,7 @@ send_writable(struct conn *c)
 
 	if (sc == NULL || !conn_is_open(c))
 		return;
-	if (sc->snd->rate == 0)
+	if (!pace_timed(&sc->pace))
 		send_fill(c, sc);
 	else if (sc->blocked)
 		send_pace(c, sc);
@@ -290,20 +294,31 @@ send_writable(struct conn *c)
  * connections of a worker come due in SEND_PHASES groups, whose timers
  * fire in one turn of its loop each, rather than one turn per connection,
  * while a group stays small enough not to delay its last connection
- * much behind its first.
+ * much behind its first.  A plan shifts by fractions of its peak's.
+ * A connection opened late takes the timetable where it is then: its
+ * message 0 is the job's first not yet due.
  */
 static void
 send_timetable(struct send_conn *sc, const struct send *snd)
 {
 	struct pace	job;
-	uint64_t	now = timerq_now(), t0;
+	uint64_t	now = timerq_now(), t0, peak;
 
-	if (snd->rate == 0) {
+	peak = snd->plan.n > 0 ? pace_plan_peak(&snd->plan) : snd->rate;
+	if (peak == 0 && snd->plan.n > 0)	/* at rate 0 throughout */
+		pace_start_plan(&sc->pace, now, &snd->plan, 0);
+	else if (peak == 0)
 		pace_start(&sc->pace, now, 0);
+	if (peak == 0)
+		return;
+	t0 = snd->t0 + SEND_NS / peak * (send_phase++ % SEND_PHASES) /
+	    SEND_PHASES;
+	if (snd->plan.n > 0) {
+		pace_start_plan(&job, t0, &snd->plan, 0);
+		pace_start_plan(&sc->pace, t0, &snd->plan,
+		    pace_owed(&job, now));
 		return;
 	}
-	t0 = snd->t0 + SEND_NS / snd->rate * (send_phase++ % SEND_PHASES) /
-	    SEND_PHASES;
 	pace_start(&job, t0, snd->rate);
 	pace_start(&sc->pace, pace_due(&job, pace_owed(&job, now)), snd->rate);
 }
@@ -333,7 +348,7 @@ send_open(struct conn *c)
 	}
 	send_timetable(sc, snd);
 	conn_set_lowmark(c, SEND_LOW);
-	if (snd->rate == 0)
+	if (!pace_timed(&sc->pace))
 		send_fill(c, sc);
 	else
 		send_pace(c, sc);
@@ -370,20 +385,95 @@ static const struct conn_ops send_untimed_ops = {
 	.closed = send_closed,
 };
 
+/* A rate of a phase: decimal digits, at most SEND_RATE_MAX. */
+static int
+send_rate_number(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t	n = 0;
+	size_t		i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' ||
+		    (n = n * 10 + (uint64_t)(s[i] - '0')) > SEND_RATE_MAX)
+			return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* One phase of --rate, len bytes at s: "R" (held from then on) or
+ * "FROM:TO:S". */
+static int
+send_rate_phase(struct pace_plan *pl, const char *s, size_t len)
+{
+	const char	*c1 = memchr(s, ':', len), *c2;
+	char		 dur[32];
+	uint64_t	 from, to, ns;
+
+	if (c1 == NULL)
+		return send_rate_number(s, len, &from) == -1 ||
+		    pace_plan_add(pl, from, from, UINT64_MAX) == -1 ? -1 : 0;
+	c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s));
+	if (c2 == NULL || (size_t)(s + len - c2 - 1) >= sizeof(dur))
+		return -1;
+	memcpy(dur, c2 + 1, (size_t)(s + len - c2 - 1));
+	dur[s + len - c2 - 1] = '\0';
+	if (send_rate_number(s, (size_t)(c1 - s), &from) == -1 ||
+	    send_rate_number(c1 + 1, (size_t)(c2 - c1 - 1), &to) == -1 ||
+	    args_duration_parse(dur, &ns) == -1)
+		return -1;
+	return pace_plan_add(pl, from, to, ns);
+}
+
+/*
+ * --rate: a plain number is a fixed rate (0: none); anything else is a
+ * list of phases.  The message names the phase that is wrong.
+ */
+static int
+send_rate_parse(struct send *snd, const char *v, char *err, size_t errlen)
+{
+	const char	*p = v;
+	size_t		 len;
+
+	if (v == NULL || send_rate_number(v, strlen(v), &snd->rate) == 0)
+		return 0;
+	pace_plan_init(&snd->plan);
+	for (;;) {
+		len = strcspn(p, ",");
+		if (snd->plan.n == PACE_PHASES_MAX) {
+			snprintf(err, errlen, "--rate: at most %d phases",
+			    PACE_PHASES_MAX);
+			return -1;
+		}
+		if (send_rate_phase(&snd->plan, p, len) == -1) {
+			snprintf(err, errlen, "--rate '%s': bad phase "
+			    "'%.*s': R, or FROM:TO:S ramping over S (as 10s), "
+			    "rates from 0 to %d, R only last", v, (int)len, p,
+			    SEND_RATE_MAX);
+			return -1;
+		}
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	pace_plan_end(&snd->plan);
+	return 0;
+}
+
 static int
 send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
 	struct send	*snd;
-	unsigned long	 rate;
 
 	if ((snd = calloc(1, sizeof(*snd))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	j->priv = snd;
-	if (args_uint(a, SEND_OPT_RATE, 0, &rate, err, errlen) == -1)
+	if (send_rate_parse(snd, a->value[SEND_OPT_RATE], err, errlen) == -1)
 		return -1;
-	snd->rate = rate;
 	if (a->present[SEND_OPT_NO_TIMING])
 		snd->cl.ops = &send_untimed_ops;
 	else {
@@ -393,7 +483,7 @@ send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	if (message_prepare(&snd->msg, a, SEND_OPT_MESSAGE, 1, err,
 	    errlen) == -1)
 		return -1;
-	return client_prepare(&snd->cl, a, err, errlen);
+	return client_prepare(j, a, err, errlen);
 }
 
 static int
@@ -424,7 +514,7 @@ const struct job_kind job_kind_send = {
 	    .pos = "URL" },
 	.prepare = send_prepare,
 	.start = send_start,
-	.stop = NULL,		/* the slots stop on their workers */
+	.stop = client_job_stop,
 	.worker_stop = client_job_worker_stop,
 	.free = send_free,
 	.target = client_job_target,

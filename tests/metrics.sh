@@ -112,7 +112,7 @@ start=$(sed -n 's/^wsbench_start_time_seconds \([0-9]*\)\.[0-9]*$/\1/p' "$page")
 ctl a stats r >"$WORK/stats_r" || fail "stats r"
 grep -Eq '^handshake_count +4$' "$WORK/stats_r" ||
 	defect "stats r: $(grep handshake_count "$WORK/stats_r")"
-for k in handshake_mean_us handshake_p50_us handshake_p99_us; do
+for k in handshake_mean_us handshake_p50_us handshake_p90_us handshake_p99_us; do
 	{ v=$(stat_of a r "$k") && is_uint "$v" && [ "$v" -gt 0 ]; } ||
 		defect "stats r: $k is '$v', expected microseconds"
 done

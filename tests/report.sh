@@ -8,7 +8,9 @@
 # same form.  A text key is a JSON member, or for the groups of JSON:
 # KEY_per_second is per_second.KEY, handshake_KEY is handshake.KEY,
 # closes_CODE is closes.CODE, latency_GROUP_KEY is latency.GROUP.KEY_us
-# (latency_GROUP_count latency.GROUP.count, latency_type latency.type).
+# (latency_GROUP_count latency.GROUP.count, latency_type latency.type),
+# a time of the run KEY is run.KEY_ms, DIRECTION_per_second_STAT is
+# run.DIRECTION_per_second.STAT, another member of run a key of its own.
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 # shellcheck disable=SC2016 # conditions run by wait_until
@@ -90,11 +92,30 @@ def flat_latency(lat):
     return out
 
 
+RUN_RATES = ("mean", "min", "max")
+RUN_RATE_KEYS = tuple(f"_per_second_{m}" for m in RUN_RATES)
+# A time of the run: "none" (null in JSON) until the job reaches it.
+RUN_TIMES = {"duration", "ramp", "full_load"}
+
+
+def flat_run(run):
+    out = {}
+    for k, v in run.items():
+        if k.endswith("_per_second"):
+            for m in RUN_RATES:
+                out[f"{k}_{m}"] = None if v is None else v[m]
+        else:
+            out[k.removesuffix("_ms")] = v
+    return out
+
+
 def flat(obj):
     out = {}
     for k, v in obj.items():
         if k == "latency":
             out.update(flat_latency(v))
+        elif k == "run":
+            out.update(flat_run(v))
         elif k in GROUPS:
             for m, w in v.items():
                 out[GROUPS[k].format(m)] = w
@@ -131,6 +152,15 @@ for t, j in zip(tj, jj):
             if (not moves and (t[k] == "none") != (v is None)) or \
                     not re.fullmatch(TIME, t[k]) or \
                     not isinstance(v, (float, type(None))):
+                bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in "
+                           f"JSON")
+        elif k in RUN_TIMES or k.endswith(RUN_RATE_KEYS):
+            # Both are taken at their view's moment: only their form
+            # (and whether there is one) must agree.
+            form = TIME if k in RUN_TIMES else r"none|[0-9]+(\.[0-9])?"
+            if (t[k] == "none") != (v is None) or \
+                    not re.fullmatch(form, t[k]) or \
+                    not isinstance(v, (int, float, type(None))):
                 bad.append(f"{name}: {k} is {t[k]!r} in text, {v!r} in "
                            f"JSON")
         elif isinstance(v, str) and k != "last_close" and t[k] != v:

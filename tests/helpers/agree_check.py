@@ -60,9 +60,19 @@ for _c in COUNTERS:
 RATIO_KEYS = ["compression_received", "compression_sent"]
 TEXT_KEYS += RATIO_KEYS
 HS_KEYS = ["handshake_count", "handshake_mean_us", "handshake_p50_us",
-           "handshake_p99_us"]
+           "handshake_p90_us", "handshake_p99_us"]
 TEXT_KEYS += HS_KEYS
 TEXT_KEYS += NOTES
+# The run, after the handshake: its start, its times for people ("none"
+# until it has one), its peak, and each way's rate over full load ("none"
+# before a whole second of it).
+RUN_TIMES = ["duration", "ramp", "full_load"]
+RUN_DIRS = ["messages_received", "messages_sent"]
+RUN_STATS = ["mean", "min", "max"]
+RUN_TEXT = ["started"] + RUN_TIMES + ["peak_connections"] + \
+    [f"{d}_per_second_{s}" for d in RUN_DIRS for s in RUN_STATS]
+TIME_TEXT = r"none|[0-9]+ ns|[0-9]+\.[0-9]{3} (us|ms|s)"
+STARTED = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
 # A timed job's latency, after the handshake: the summary of its life and
 # of its window, each a count and times, then the last second's.
 LAT_TIMES = ["min", "mean", "p50", "p90", "p99", "p99.9", "p99.99", "max"]
@@ -149,7 +159,7 @@ def parse_stats_text(text):
         settings = [k for k in SETTINGS if k in j["_keys"]]
         lat = LAT_TEXT if "latency_type" in j["_keys"] else []
         want = TEXT_KEYS[:4] + settings + TEXT_KEYS[4:-len(NOTES)] + \
-            lat + closes + NOTES
+            RUN_TEXT + lat + closes + NOTES
         if j["_keys"] != want:
             problem(f"stats of {j.get('name')}: keys {j['_keys']}, "
                     f"expected {want}")
@@ -168,12 +178,25 @@ def parse_stats_text(text):
                         f"{j.get(k)!r}, not a number")
             else:
                 j[k] = int(j[k])
+        check_text_run(j)
         if lat:
             check_text_latency(j)
         j["closes"] = {k[len("closes_"):]: j.get(k) for k in closes}
         if 0 in j["closes"].values():
             problem(f"stats of {j.get('name')}: a closes line of 0")
     return jobs
+
+
+def check_text_run(j):
+    """The run lines: a start, times, a peak, rates or "none"."""
+    forms = {"started": STARTED, "peak_connections": r"[0-9]+"}
+    forms.update({k: TIME_TEXT for k in RUN_TIMES})
+    for k in RUN_TEXT:
+        form = forms.get(k, r"none|[0-9]+(\.[0-9])?")
+        if not re.fullmatch(form, j.get(k, "")):
+            problem(f"stats of {j.get('name')}: {k} is {j.get(k)!r}")
+    if j.get("duration") == "none":
+        problem(f"stats of {j.get('name')}: no duration")
 
 
 def check_text_latency(j):
@@ -189,8 +212,7 @@ def check_text_latency(j):
                 problem(f"stats of {j.get('name')}: {k} is {v!r}")
             else:
                 j[k] = int(v)
-        elif not re.fullmatch(r"none|[0-9]+ ns|[0-9]+\.[0-9]{3} (us|ms|s)",
-                              v):
+        elif not re.fullmatch(TIME_TEXT, v):
             problem(f"stats of {j.get('name')}: {k} is {v!r}, not a time")
     for g in ("life", "window"):
         empty = j.get(f"latency_{g}_count") == 0
@@ -225,11 +247,11 @@ def check_json_latency(j):
 def check_json_more(j):
     """The handshake summary and the closes by code of a -j stats job."""
     hs, closes = j.get("handshake"), j.get("closes")
-    if not isinstance(hs, dict) or \
-            set(hs) != {"count", "mean_us", "p50_us", "p99_us"} or \
+    times = ("mean_us", "p50_us", "p90_us", "p99_us")
+    if not isinstance(hs, dict) or set(hs) != {"count", *times} or \
             not isinstance(hs["count"], int) or not all(
                 isinstance(hs[k], int) if hs["count"] > 0 else hs[k] is None
-                for k in ("mean_us", "p50_us", "p99_us")):
+                for k in times):
         problem(f"-j stats of {j.get('name')}: handshake is {hs!r}")
     if not isinstance(closes, dict) or not set(closes) <= set(CLOSE_CODES) \
             or not all(isinstance(v, int) and v > 0
@@ -237,14 +259,38 @@ def check_json_more(j):
         problem(f"-j stats of {j.get('name')}: closes is {closes!r}")
 
 
+def check_json_run(j):
+    """The run object: a start, times in ms (null until reached), a peak,
+    each way's rate over full load or null."""
+    run = j.get("run")
+    rates = [d + "_per_second" for d in RUN_DIRS]
+    times = [k + "_ms" for k in RUN_TIMES]
+    if not isinstance(run, dict) or \
+            set(run) != {"started", "peak_connections", *times, *rates} or \
+            not re.fullmatch(STARTED, str(run["started"])) or \
+            not isinstance(run["duration_ms"], int) or \
+            not isinstance(run["peak_connections"], int) or not all(
+                run[k] is None or isinstance(run[k], int) for k in times):
+        problem(f"-j stats of {j.get('name')}: run is {run!r}")
+        return
+    for k in rates:
+        r = run[k]
+        if r is not None and (not isinstance(r, dict) or
+                              set(r) != set(RUN_STATS) or not all(
+                                  isinstance(r[s], (int, float))
+                                  for s in RUN_STATS)):
+            problem(f"-j stats of {j.get('name')}: run.{k} is {r!r}")
+
+
 def check_json_stats(jobs):
     want = set(TEXT_KEYS[:4]) | set(COUNTERS) | set(NOTES) | \
-        set(RATIO_KEYS) | {"per_second", "handshake", "closes"}
+        set(RATIO_KEYS) | {"per_second", "handshake", "run", "closes"}
     for j in jobs:
         if set(j) - set(SETTINGS) - {"latency"} != want:
             problem(f"-j stats of {j.get('name')}: members {sorted(j)}, "
                     f"expected {sorted(want)}")
         check_json_more(j)
+        check_json_run(j)
         if "latency" in j:
             check_json_latency(j)
         for k in RATIO_KEYS:

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,6 +634,193 @@ START_TEST(test_pace_huge)
 }
 END_TEST
 
+/* --- pace on a plan of phases ---------------------------------------------- */
+
+/* Builds a plan of n phases {from, to, len ns}; len UINT64_MAX: held. */
+static void
+plan_of(struct pace_plan *pl, const uint64_t (*ph)[3], size_t n)
+{
+	size_t	i;
+
+	pace_plan_init(pl);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pace_plan_add(pl, ph[i][0], ph[i][1],
+		    ph[i][2]), 0);
+	pace_plan_end(pl);
+}
+
+/* A due time within 2 ns of the reference, in ns after t0. */
+static void
+near(uint64_t due, uint64_t t0, long double ref_s, uint64_t k)
+{
+	long double	ref = (long double)t0 + ref_s * 1e9L;
+
+	ck_assert_msg(due + 2 >= ref && due <= ref + 2, "message %llu due "
+	    "%llu, expected %.1Lf", (unsigned long long)k,
+	    (unsigned long long)due, ref);
+}
+
+/* 100:1000:10s: 100 t + 45 t^2 messages by t, so message k is due at
+ * (sqrt(100^2 + 180 k) - 100) / 90; then 1,000 a second held. */
+START_TEST(test_plan_ramp)
+{
+	static const uint64_t	ph[][3] = { { 100, 1000, 10 * NS } };
+	struct pace_plan	pl;
+	struct pace		p;
+	uint64_t		t0 = UINT64_C(1700000000) * NS + 3, k;
+
+	plan_of(&pl, ph, 1);
+	pace_start_plan(&p, t0, &pl, 0);
+	ck_assert_int_eq(pace_timed(&p), 1);
+	ck_assert_uint_eq(pace_plan_peak(&pl), 1000);
+	ck_assert_uint_eq(pace_due(&p, 0), t0);
+	for (k = 0; k <= 5500; k++)
+		near(pace_due(&p, k), t0, (sqrtl(10000.0L + 180.0L * k) -
+		    100) / 90, k);
+	for (k = 5500; k < 9000; k++)
+		near(pace_due(&p, k), t0, 10 + (k - 5500) / 1000.0L, k);
+}
+END_TEST
+
+/* Message k is owed from its due time on, not a nanosecond before, on
+ * every phase and across their bounds; what was taken is owed no more. */
+START_TEST(test_plan_owed)
+{
+	static const uint64_t	ph[][3] = { { 100, 1000, 10 * NS },
+	    { 1000, 1000, 30 * NS }, { 1000, 0, 10 * NS } };
+	struct pace_plan	pl;
+	struct pace		p;
+	uint64_t		t0 = 12345, k, due, prev = 0;
+
+	plan_of(&pl, ph, 3);
+	pace_start_plan(&p, t0, &pl, 0);
+	ck_assert_uint_eq(pace_owed(&p, t0 - 1), 0);
+	for (k = 0; k <= 40500; k++) {
+		due = pace_due(&p, k);
+		ck_assert_msg(pace_owed(&p, due) == k + 1, "message %llu "
+		    "due %llu: %llu owed", (unsigned long long)k,
+		    (unsigned long long)due,
+		    (unsigned long long)pace_owed(&p, due));
+		if (k > 0 && due > prev)
+			ck_assert_uint_eq(pace_owed(&p, due - 1), k);
+		prev = due;
+	}
+	/* The bounds: 5,500 by 10 s, 35,500 by 40 s, 40,500 by 50 s. */
+	ck_assert_uint_eq(pace_due(&p, 5500), t0 + 10 * NS);
+	ck_assert_uint_eq(pace_due(&p, 35500), t0 + 40 * NS);
+	near(pace_due(&p, 40500), t0, 50, 40500);
+	/* Then rate 0 for ever: nothing more is ever due. */
+	ck_assert_uint_eq(pace_due(&p, 40501), UINT64_MAX);
+	ck_assert_uint_eq(pace_owed(&p, t0 + 1000 * NS), 40501);
+	p.next = 40000;
+	ck_assert_uint_eq(pace_owed(&p, t0 + 1000 * NS), 501);
+	p.next = 50000;
+	ck_assert_uint_eq(pace_owed(&p, t0 + 1000 * NS), 0);
+}
+END_TEST
+
+/* A phase at rate 0 sends nothing; the next resumes. */
+START_TEST(test_plan_pause)
+{
+	static const uint64_t	ph[][3] = { { 10, 10, NS }, { 0, 0, 2 * NS },
+	    { 10, 10, UINT64_MAX } };
+	struct pace_plan	pl;
+	struct pace		p;
+	uint64_t		k;
+
+	plan_of(&pl, ph, 3);
+	ck_assert_uint_eq(pl.n, 3);		/* held: nothing added */
+	pace_start_plan(&p, 0, &pl, 0);
+	for (k = 0; k <= 10; k++)
+		ck_assert_uint_eq(pace_due(&p, k), k * NS / 10);
+	ck_assert_uint_eq(pace_owed(&p, NS), 11);
+	ck_assert_uint_eq(pace_owed(&p, 3 * NS), 11);
+	ck_assert_uint_eq(pace_owed(&p, 3 * NS + NS / 10 - 1), 11);
+	ck_assert_uint_eq(pace_due(&p, 11), 3 * NS + NS / 10);
+	ck_assert_uint_eq(pace_owed(&p, 3 * NS + NS / 10), 12);
+	ck_assert_uint_eq(pace_due(&p, 20), 4 * NS);
+	/* A plan at 0 throughout owes nothing, ever. */
+	pace_plan_init(&pl);
+	ck_assert_int_eq(pace_plan_add(&pl, 0, 0, NS), 0);
+	pace_plan_end(&pl);
+	pace_start_plan(&p, 0, &pl, 0);
+	ck_assert_uint_eq(pace_due(&p, 0), UINT64_MAX);
+	ck_assert_uint_eq(pace_owed(&p, UINT64_MAX / 2), 0);
+}
+END_TEST
+
+/* A connection opened mid-phase takes the job's timetable from its first
+ * message not yet due: the same due times, renumbered from 0. */
+START_TEST(test_plan_mid_phase)
+{
+	static const uint64_t	ph[][3] = { { 0, 2000, 4 * NS },
+	    { 500, 500, UINT64_MAX } };
+	struct pace_plan	pl;
+	struct pace		job, p;
+	uint64_t		now = 3 * NS + 7, base, k;
+
+	plan_of(&pl, ph, 2);
+	pace_start_plan(&job, 0, &pl, 0);
+	base = pace_owed(&job, now);
+	ck_assert_uint_eq(base, 2251);		/* 250 t^2 by t = 3 s */
+	pace_start_plan(&p, 0, &pl, base);
+	ck_assert_uint_ge(pace_due(&p, 0), now);
+	ck_assert_uint_lt(pace_due(&job, base - 1), now + 1);
+	for (k = 0; k < 3000; k++)
+		ck_assert_uint_eq(pace_due(&p, k), pace_due(&job, base + k));
+	ck_assert_uint_eq(pace_owed(&p, now), 0);
+	ck_assert_uint_eq(pace_owed(&p, 5 * NS), 4000 + 500 - base + 1);
+}
+END_TEST
+
+/* Late: sent once the next message is due too; the count of a batch is
+ * the count message by message. */
+START_TEST(test_plan_late)
+{
+	static const uint64_t	ph[][3] = { { 100, 1000, 10 * NS } };
+	struct pace_plan	pl;
+	struct pace		p;
+	uint64_t		k, n, now, owed, late;
+
+	plan_of(&pl, ph, 1);
+	pace_start_plan(&p, 0, &pl, 0);
+	for (k = 0; k < 6000; k += 13) {
+		ck_assert_int_eq(pace_late(&p, k, pace_due(&p, k)), 0);
+		ck_assert_int_eq(pace_late(&p, k, pace_due(&p, k + 1) - 1), 0);
+		ck_assert_int_eq(pace_late(&p, k, pace_due(&p, k + 1)), 1);
+	}
+	for (now = 0; now < 12 * NS; now += NS / 7) {
+		p.next = now / 3 / NS * 700;
+		owed = pace_owed(&p, now);
+		for (n = 0; n <= owed; n += owed / 5 + 1) {
+			late = 0;
+			for (k = p.next; k < p.next + n; k++)
+				late += pace_late(&p, k, now);
+			ck_assert_uint_eq(pace_late_count(&p, n, owed, now),
+			    late);
+		}
+	}
+}
+END_TEST
+
+/* A plan takes PACE_PHASES_MAX phases, and nothing after a held one. */
+START_TEST(test_plan_full)
+{
+	struct pace_plan	pl;
+	int			i;
+
+	pace_plan_init(&pl);
+	for (i = 0; i < PACE_PHASES_MAX; i++)
+		ck_assert_int_eq(pace_plan_add(&pl, 1, 2, NS), 0);
+	ck_assert_int_eq(pace_plan_add(&pl, 1, 2, NS), -1);
+	pace_plan_end(&pl);
+	ck_assert_uint_eq(pl.n, PACE_PHASES_MAX + 1);
+	pace_plan_init(&pl);
+	ck_assert_int_eq(pace_plan_add(&pl, 5, 5, UINT64_MAX), 0);
+	ck_assert_int_eq(pace_plan_add(&pl, 1, 2, NS), -1);
+}
+END_TEST
+
 /* --- message ---------------------------------------------------------------- */
 
 static const struct args_opt	msg_opts[] = {
@@ -789,6 +977,15 @@ latency_suite(void)
 	tcase_add_test(tc, test_pace_owed);
 	tcase_add_test(tc, test_pace_late);
 	tcase_add_test(tc, test_pace_huge);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("plan");
+	tcase_add_test(tc, test_plan_ramp);
+	tcase_add_test(tc, test_plan_owed);
+	tcase_add_test(tc, test_plan_pause);
+	tcase_add_test(tc, test_plan_mid_phase);
+	tcase_add_test(tc, test_plan_late);
+	tcase_add_test(tc, test_plan_full);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("message");

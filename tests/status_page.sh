@@ -17,7 +17,14 @@
 #     counts to the total), and an error for a job that times nothing, an
 #     unknown job or no name; on the page, the send job's p50 and p99 show
 #     (none for the others), its percentile chart is drawn, and they agree
-#     with /api/stats read right after (within the histograms' resolution).
+#     with /api/stats read right after (within the histograms' resolution);
+#   with a recv job of --duration 3 s, finished before the page opens: the
+#     page shows it finished, its run figures (started, duration, ramp,
+#     full load, peak connections, the rates each way, connect p50/p90/p99)
+#     are those of `stats -j` (the durations to the millisecond, the counts
+#     exactly, the mean to its decimal, the times to their 3 digits), and
+#     its series charts have as many points as /api/series has rows (two
+#     lines of messages a second) and are drawn.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
@@ -128,6 +135,8 @@ ctl_ok a start send "ws://127.0.0.1:${out##*:}/" --name send --rate 200 \
 JOBS="$JOBS echo send"
 wait_until 10 '[ "$(num_of a send messages_received)" -gt 0 ]' ||
 	fail "send received nothing in 10 s"
+# A run that finishes: 3 s at full load.
+start_recv a short "ws://127.0.0.1:$PUSH_PORT/" --connections 2 --duration 3
 
 # latency_get QUERY NAME: GET /api/latency?QUERY into $WORK/NAME, with its
 # status code in $STATUS.
@@ -176,9 +185,12 @@ chromium_pid=$LAST_PID
 mkdir -p tests
 shot=$PWD/tests/status_page.png
 rm -f "$shot"
+wait_until 20 '[ "$(ctl a -j stats short | json_get "j[0][\"state\"]")" = finished ]' ||
+	fail "short is not finished 20 s after its start"
 run_bounded 90 "$PYTHON3" "$HELPERS/chromium/status_cdp.py" \
 	--profile "$WORK/chrome/profile" --url "$(metrics_url a /)" \
-	--screenshot "$shot" --wait-jobs 5 --gap 2.5 --timeout 45 --timed 1 \
+	--screenshot "$shot" --wait-jobs 6 --gap 2.5 --timeout 60 --timed 1 \
+	--finished short \
 	>"$WORK/report.json" 2>"$WORK/cdp.err"
 rc=$?
 sed 's/^/    /' "$WORK/cdp.err"
@@ -236,6 +248,86 @@ if [ -n "$check" ]; then
 	defect "latency on the page: $check"
 else
 	note "latency on the page: $(report 'j["latency"][-1]["shown"]["send"]')"
+fi
+
+# The finished job's run on the page against stats -j and /api/series,
+# read now: a finished job stands still.
+ctl a -j stats short >"$WORK/short.json" || fail "stats -j short"
+curl -sS --max-time 10 -o "$WORK/short.series" \
+	"$(metrics_url a '/api/series?name=short')" || fail "GET /api/series?name=short"
+check=$("$PYTHON3" - "$WORK/report.json" "$WORK/short.json" \
+	"$WORK/short.series" "$HELPERS/chromium" <<'EOF'
+import json, re, sys
+sys.path.insert(0, sys.argv[4])
+from status_cdp import micros
+run = json.load(open(sys.argv[1]))["run"]
+stats = json.load(open(sys.argv[2]))[0]
+rows = len(json.load(open(sys.argv[3]))["rows"])
+bad = []
+def need(ok, what):
+    if not ok:
+        bad.append(what)
+def at(o, path):
+    for k in path.split("."):
+        o = o.get(k) if isinstance(o, dict) else None
+    return o
+def ms(text):
+    """12.345 s, or [Nd ]hh:mm:ss.mmm, in ms."""
+    m = re.fullmatch(r"([0-9]+)\.([0-9]{3}) s", text)
+    if m:
+        return int(m[1]) * 1000 + int(m[2])
+    m = re.fullmatch(r"(?:([0-9]+)d )?([0-9]+):([0-9]+):([0-9]+)\.([0-9]{3})",
+                     text)
+    return None if m is None else ((int(m[1] or 0) * 86400 + int(m[2]) * 3600
+        + int(m[3]) * 60 + int(m[4])) * 1000 + int(m[5]))
+def same(path, text, want):
+    if want is None:
+        return text == "-"
+    if path == "run.started":
+        return text == want
+    if path.endswith("_ms"):
+        return ms(text) == want
+    if path.endswith("_us"):
+        got = micros(text)
+        return got is not None and abs(got - want) <= 0.005 * want + 0.001
+    if path.endswith(".mean"):
+        return text.replace(",", "") == f"{want:.1f}"
+    return text.replace(",", "") == str(want)
+if run is None:
+    bad.append("no run block for short")
+else:
+    need(run["state"] == "finished" and run["title"] == "short finished",
+         f"state {run['state']!r}, title {run['title']!r}")
+    need(run["series"] == "finished",
+         f"series read in state {run['series']!r}")
+    want = ["run.started", "run.duration_ms", "run.ramp_ms",
+            "run.full_load_ms", "run.peak_connections"] + [
+            f"run.messages_{d}_per_second.{k}" for d in ("received", "sent")
+            for k in ("mean", "min", "max")] + [
+            f"handshake.{q}_us" for q in ("p50", "p90", "p99")]
+    for path in want:
+        text = run["figures"].get(path)
+        if text is None or not same(path, text, at(stats, path)):
+            bad.append(f"{path}: page {text!r}, stats -j {at(stats, path)!r}")
+    need(at(stats, "run.messages_received_per_second") is not None,
+         "stats -j: no rate received over full load")
+    c = run["charts"]
+    need(rows >= 2 and run["rows"] == rows,
+         f"{run['rows']} rows drawn, /api/series {rows}")
+    need(c["connections"]["points"] == rows and
+         c["messages"]["points"] == 2 * rows,
+         f"points {c}, /api/series {rows} rows")
+    need(c["latency"]["hidden"], "a latency chart for a job that times nothing")
+    for k in ("connections", "messages"):
+        need(c[k]["colored_pixels"] >= 30,
+             f"{k}: {c[k]['colored_pixels']} coloured pixels")
+print("; ".join(bad))
+EOF
+) || fail "checking the finished run failed"
+if [ -n "$check" ]; then
+	defect "the finished run on the page: $check"
+else
+	note "the finished run on the page: $(report 'j["run"]["figures"]'), $(report 'j["run"]["rows"]') rows"
 fi
 
 live=$(report 'j["live"]')

@@ -5,6 +5,7 @@ DevTools protocol and reports what the page showed, as JSON on stdout.
 
   status_cdp.py --profile DIR --url URL --screenshot FILE [--wait-jobs N]
                 [--gap SECONDS] [--timeout SECONDS] [--timed N]
+                [--finished NAME]
 
 DIR is the Chromium profile started with --remote-debugging-port=0: its
 DevToolsActivePort file names the port.  The page is opened from a blank
@@ -14,7 +15,9 @@ read twice, --gap seconds apart; then the chart's state is read and a
 screenshot saved.  With --timed N, it first waits until N latency charts
 have points, and then reads, as often as it takes (up to 20 times) until
 they agree, the page's latency figures as soon as it drew an answer,
-together with /api/stats fetched by the page right after.  The report:
+together with /api/stats fetched by the page right after.  With
+--finished NAME, it reads the run block of job NAME once the page drew
+the series it read with the job finished.  The report:
 
   {"errors": [...],        console errors, exceptions, log entries of
                            level error (CSP violations and failed loads
@@ -32,7 +35,11 @@ together with /api/stats fetched by the page right after.  The report:
                            figures (table cells as shown, chart figures
                            in microseconds), the last the one that agreed
                            if any did
-   "latency_problems": [...]  where the last read disagrees}
+   "latency_problems": [...]  where the last read disagrees
+   "run": {"series": state the series was read in, "rows": N,
+           "title", "state": in the table, "figures": {path in
+           /api/stats: text}, "charts": {name: {"points", "hidden",
+           "colored_pixels"}}} or null, with --finished}
 
 Exit 0 with a report, 1 on a failure of the browser or protocol (message
 on stderr).  Python standard library and python3-websockets only.
@@ -55,8 +62,8 @@ TABLE_JS = """(() => {
                           cells: [...tr.cells].map(c => c.textContent)}));
 })()"""
 
-CHART_JS = """(() => {
-  const cv = document.getElementById('chart');
+# colored(canvas): the saturated pixels of a chart (its lines).
+COLORED_JS = """const colored = (cv) => {
   const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) {
@@ -65,7 +72,12 @@ CHART_JS = """(() => {
     if (d[i + 3] > 128 && hi - lo > 80)
       n++;
   }
-  return {points: +cv.dataset.points, colored_pixels: n,
+  return n;
+};"""
+
+CHART_JS = """(() => {""" + COLORED_JS + """
+  const cv = document.getElementById('chart');
+  return {points: +cv.dataset.points, colored_pixels: colored(cv),
           headers: [...document.querySelectorAll('#jobs thead th')]
                    .map(th => th.textContent),
           legend: [...document.querySelectorAll('#legend li')]
@@ -74,7 +86,7 @@ CHART_JS = """(() => {
 })()"""
 
 
-LATENCY_JS = """(async () => {
+LATENCY_JS = """(async () => {""" + COLORED_JS + """
   // Right after the page drew an answer, so that /api/stats is read
   // within the same second.
   const charts = document.getElementById('latency-charts');
@@ -86,15 +98,7 @@ LATENCY_JS = """(async () => {
     shown[tr.dataset.job] = {p50: tr.querySelector('.p50').textContent,
                              p99: tr.querySelector('.p99').textContent};
   for (const div of document.querySelectorAll('#latency-charts div')) {
-    const cv = div.querySelector('canvas');
-    const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      const hi = Math.max(d[i], d[i + 1], d[i + 2]);
-      const lo = Math.min(d[i], d[i + 1], d[i + 2]);
-      if (d[i + 3] > 128 && hi - lo > 80)
-        n++;
-    }
+    const cv = div.querySelector('canvas'), n = colored(cv);
     (shown[div.dataset.job] = shown[div.dataset.job] || {}).chart = {
       points: +(cv.dataset.points || 0), colored_pixels: n,
       count: +(cv.dataset.count || 0), p50: +(cv.dataset.p50 || 0),
@@ -104,6 +108,33 @@ LATENCY_JS = """(async () => {
   }
   const r = await fetch('/api/stats', {cache: 'no-store'});
   return {shown, api: (await r.json()).jobs};
+})()"""
+
+# The run block of the job named NAME once it drew the series it read in
+# state finished (or after 15 s): its title, its state in the table, its
+# figures by their path in /api/stats, and its charts.
+RUN_JS = """(async () => {""" + COLORED_JS + """
+  const name = NAME;
+  const block = () => [...document.querySelectorAll('#runs .run')]
+    .find(b => b.dataset.job === name);
+  for (let i = 0; i < 150 && !(block() && block().dataset.series ===
+       'finished'); i++)
+    await new Promise(r => setTimeout(r, 100));
+  const b = block();
+  if (!b)
+    return null;
+  const tr = [...document.querySelectorAll('#jobs tbody tr[data-job]')]
+    .find(t => t.dataset.job === name);
+  return {series: b.dataset.series, rows: +(b.dataset.rows || 0),
+          title: b.querySelector('h3').textContent,
+          state: tr ? tr.cells[3].textContent : null,
+          figures: Object.fromEntries([...b.querySelectorAll('[data-key]')]
+            .map(s => [s.dataset.key, s.textContent])),
+          charts: Object.fromEntries([...b.querySelectorAll('canvas')]
+            .map(cv => [cv.dataset.chart, {
+              points: +(cv.dataset.points || 0),
+              hidden: cv.parentElement.hidden,
+              colored_pixels: cv.parentElement.hidden ? 0 : colored(cv)}]))};
 })()"""
 
 CHARTS_JS = """[...document.querySelectorAll('#latency-charts canvas')]
@@ -308,6 +339,12 @@ async def run(args):
                     break
                 await asyncio.sleep(0.5)
             log(f"latency read {len(latency)} time(s)")
+        run = None
+        if args.finished:
+            run = await tab.evaluate(RUN_JS.replace(
+                "NAME", json.dumps(args.finished)), True)
+            log(f"run of {args.finished}: series read in state "
+                f"{run and run['series']}")
         chart = await tab.evaluate(CHART_JS)
         shot = await tab.call("Page.captureScreenshot", format="png")
         with open(args.screenshot, "wb") as f:
@@ -317,7 +354,7 @@ async def run(args):
         await asyncio.sleep(1)
         tab.reader.cancel()
     report = {"errors": errors_of(tab.events), "reads": reads,
-              "latency": latency,
+              "latency": latency, "run": run,
               "latency_problems": latency_problems(latency[-1])
               if latency else []}
     report.update(chart)
@@ -334,6 +371,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--timed", type=int, default=0,
                     help="latency charts to wait for and check")
+    ap.add_argument("--finished", default="",
+                    help="a finished job whose run block to read")
     args = ap.parse_args()
     try:
         report = asyncio.run(run(args))

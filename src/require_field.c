@@ -139,7 +139,40 @@ require_fields_handshakes(void *arg, const struct report_job *rj,
 	    (double)hs.count);
 	require_fields_hs(arg, "handshake_mean_us", &hs, hs.mean);
 	require_fields_hs(arg, "handshake_p50_us", &hs, hs.p50);
+	require_fields_hs(arg, "handshake_p90_us", &hs, hs.p90);
 	require_fields_hs(arg, "handshake_p99_us", &hs, hs.p99);
+}
+
+/* DIRECTION_per_second_mean, _min and _max. */
+static void
+require_fields_rate(struct require_fields *fs, const char *dir,
+    const struct report_rate *r)
+{
+	char	k[REQUIRE_NAME_MAX];
+
+	snprintf(k, sizeof(k), "%s_per_second_mean", dir);
+	require_fields_add(fs, k, REQUIRE_COUNT, r->valid, r->mean);
+	snprintf(k, sizeof(k), "%s_per_second_min", dir);
+	require_fields_add(fs, k, REQUIRE_COUNT, r->valid, (double)r->min);
+	snprintf(k, sizeof(k), "%s_per_second_max", dir);
+	require_fields_add(fs, k, REQUIRE_COUNT, r->valid, (double)r->max);
+}
+
+static void
+require_fields_run(void *arg, const struct report_job *rj,
+    const struct report_run *run)
+{
+	(void)rj;
+	require_fields_add(arg, "duration", REQUIRE_TIME, 1,
+	    (double)run->duration);
+	require_fields_add(arg, "ramp", REQUIRE_TIME, run->loaded,
+	    (double)run->ramp);
+	require_fields_add(arg, "full_load", REQUIRE_TIME, run->loaded,
+	    (double)run->full_load);
+	require_fields_add(arg, "peak_connections", REQUIRE_COUNT, 1,
+	    (double)run->peak_connections);
+	require_fields_rate(arg, "messages_received", &run->received);
+	require_fields_rate(arg, "messages_sent", &run->sent);
 }
 
 /* One group of latency keys: latency_GROUP_KEY. */
@@ -212,6 +245,7 @@ static const struct report_output require_fields_output = {
 	.counter = require_fields_counter,
 	.ratio = require_fields_ratio,
 	.handshakes = require_fields_handshakes,
+	.run = require_fields_run,
 	.latency = require_fields_latency,
 	.closes = require_fields_closes,
 };

@@ -271,11 +271,8 @@ verdict_all_finished(const struct verdict *v, int all)
 static void
 verdict_report(struct verdict *v, struct evbuffer *out)
 {
-	static char	 stats[] = "stats";
 	struct job	*j;
-	struct cmd_ctx	 ctx;
 	const char	*sep = "";
-	char		*argv[2];
 	size_t		 i;
 
 	for (i = 0; i < v->njobs; i++) {
@@ -289,12 +286,7 @@ verdict_report(struct verdict *v, struct evbuffer *out)
 		}
 		if (*sep != '\0')
 			evbuffer_add_printf(out, "\n");
-		/* The text as `stats NAME` prints it. */
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.out = out;
-		argv[0] = stats;
-		argv[1] = j->name;
-		cmd_exec(&ctx, 2, argv);
+		cmd_stats_text_job(out, j);
 		sep = "\n";
 	}
 }

@@ -269,7 +269,8 @@ control_request(struct control_client *cc, char *line, size_t len)
 	/* Binary means something else is talking to us. */
 	else if (!cmd_line_is_text(line, len))
 		control_finish(cc, "request is not text");
-	else if (!control_wants_body(line))
+	/* The read group runs no command with a body: refused at once. */
+	else if (cc->readonly || !control_wants_body(line))
 		control_run(cc, line, NULL, 0);
 	else if ((cc->body = evbuffer_new()) == NULL)
 		control_finish(cc, "out of memory");

@@ -398,6 +398,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (out != NULL && !ctl_waits(argv[0])) {
+		fprintf(stderr, "wsbenchctl: -o is for wait and run\n");
+		return 2;
+	}
 	if (strcmp(argv[0], "run") == 0 &&
 	    (file = ctl_run_file(argc, argv)) != NULL &&
 	    (body = ctl_body(file, &body_len)) == NULL)

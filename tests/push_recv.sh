@@ -53,9 +53,10 @@ for kv in "name r" "kind recv" "state running" "target $url"; do
 		"$WORK/stats_r" || fail "stats r has no '$kv' line: $(cat "$WORK/stats_r")"
 done
 # A line for each counter and rate of -j stats, and 4 header lines, 2 of
-# compression ratios, 4 of handshake times, one for each close code
-# received and 2 of notes.
-want=$(ctl a -j stats r | json_get 'sum(isinstance(v, int) for v in j[0].values()) + len(j[0]["per_second"]) + 4 + 2 + 4 + len(j[0]["closes"]) + 2') ||
+# compression ratios, 5 of handshake times, one for each close code
+# received, 2 of notes, and one for each key of the run section there is
+# (mean, min and max for each rate).
+want=$(ctl a -j stats r | json_get 'sum(isinstance(v, int) for v in j[0].values()) + len(j[0]["per_second"]) + 4 + 2 + 5 + len(j[0]["closes"]) + 2 + sum(0 if v is None else 3 if isinstance(v, dict) else 1 for v in j[0]["run"].values())') ||
 	fail "-j stats r"
 n=$(grep -c . "$WORK/stats_r")
 { [ "$n" -eq "$want" ] && [ "$want" -ge 32 ]; } ||

@@ -5,8 +5,9 @@
 # Requirements that hold exit 0 with the report (text, and -j as JSON that
 # parses, with -o writing the series as CSV); one that cannot hold exits
 # 1 naming it; a bad expression exits 2 before any job starts; Ctrl-C
-# (SIGINT to wsbenchctl) mid-run prints the report and exits 3.  Every
-# run leaves no job behind.
+# (SIGINT to wsbenchctl) mid-run prints the report and exits 3, as does a
+# job that fails to start; a client killed mid-run still has its jobs
+# removed.  Every run leaves no job behind.
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
@@ -114,6 +115,30 @@ grep -Eq '^state +finished' "$WORK/int.out" ||
 grep -q '^verdict not judged$' "$WORK/int.out" || defect "no 'verdict not judged'"
 wait_until 10 '[ -z "$(job_names a | xargs)" ]' || true
 no_jobs "interrupted"
+
+note "a job that fails to start: exit 3, those started removed"
+port=$(free_port) || fail "free_port"
+cat >"$WORK/busy.run" <<EOF2
+start echo --name one --port $port
+start echo --name two --port $port
+start send ws://127.0.0.1:$port/ --name load --duration 1
+EOF2
+run_it busy
+[ "$RC" -eq 3 ] || defect "a run whose job cannot start exited $RC"
+grep -q 'busy.run:2: start: ' "$WORK/busy.err" ||
+	defect "the error does not name the line: $(cat "$WORK/busy.err")"
+no_jobs "busy"
+
+note "a client that vanishes: its run's jobs are removed all the same"
+run_file gone 60 errors==0
+spawn "$WSBENCHCTL" -s "${DAEMON_SOCK[a]}" run "$WORK/gone.run" \
+	>/dev/null 2>&1
+pid=$LAST_PID
+wait_until 15 '[ "$(job_names a | xargs)" = "load srv" ]' ||
+	fail "the run's jobs did not start: $(job_names a | xargs)"
+kill_pid "$pid"
+wait_until 15 '[ -z "$(job_names a | xargs)" ]' ||
+	defect "jobs of a vanished client left: $(job_names a | xargs)"
 
 stop_daemon a
 finish

@@ -169,8 +169,11 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_error(ctx, "%s: permission denied: the read "
 		    "group may run only %s", argv[0], names);
 	}
-	if (cmd_args(e, argc, argv, &a, err, sizeof(err)) == -1)
+	if (cmd_args(e, argc, argv, &a, err, sizeof(err)) == -1) {
+		if (e->flags & CMD_STATUS)
+			ctx->status = 2;
 		return cmd_error(ctx, "%s: %s", e->name, err);
+	}
 	if (ctx->readonly && cmd_writing(e, &a, names, sizeof(names)))
 		return cmd_error(ctx, "%s: permission denied: the read group "
 		    "may not give %s", argv[0], names);

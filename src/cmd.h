@@ -17,6 +17,27 @@ struct evbuffer;
 
 #define CMD_ERR_MAX	512
 
+/* How a command that completes later (wait, run) ended: its output, the
+ * series lines asked for (--series), its exit status (0; 1 with err; 2, 3
+ * with err, CONTROL_TAG_EXIT) and the text of the last line. */
+struct cmd_done {
+	struct evbuffer		*out;
+	struct evbuffer		*series;
+	int			 status;
+	char			 err[CMD_ERR_MAX];
+};
+
+/* A pending command, kept by its client until poll says it is done. */
+struct cmd_pending_ops {
+	/* After a job finished or left, on the client's half-close and
+	 * each second: 1 once done, with how it ended in done. */
+	int	(*poll)(void *, struct cmd_done *);
+	/* The client half-closed: stop waiting (Ctrl-C). */
+	void	(*interrupt)(void *);
+	/* Done and replied, or the client is gone: let go of everything. */
+	void	(*free)(void *);
+};
+
 struct cmd_ctx {
 	struct evbuffer		*out;		/* output lines, or NULL */
 	struct control_client	*client;	/* NULL in the config file */
@@ -34,11 +55,23 @@ struct cmd_ctx {
 		const char	*name;		/* in argv; NULL: all jobs */
 		int		 table;		/* records, not a line */
 	} watch;
+	struct {			/* set by wait and run */
+		const struct cmd_pending_ops *ops;
+		void		*arg;
+	} pending;
+	int			 status;	/* an error's exit status;
+						   0: 1 */
+	const char		*body;		/* CMD_BODY: its lines */
+	size_t			 body_len;
 	char			 err[CMD_ERR_MAX];
 };
 
 #define CMD_CLIENT_ONLY	0x1	/* makes sense on the control socket only */
 #define CMD_READONLY	0x2	/* changes nothing: open to the read group */
+#define CMD_STATUS	0x4	/* a wrong command line exits 2, as a CI
+				   step's misuse should (wait, run) */
+#define CMD_BODY	0x8	/* the request line is followed by a body
+				   (control_protocol.h): run's file */
 
 /*
  * A command: its arguments are parsed with args before exec runs, and its

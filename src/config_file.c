@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ config_file_load(const char *path, int check)
  */
 static int
 config_file_line(const char *path, unsigned int lineno, const char *line,
-    size_t len, config_file_fn fn, void *arg, char *first, size_t firstlen)
+    size_t len, int quiet, config_file_fn fn, void *arg, char *first,
+    size_t firstlen)
 {
 	const char	 *perr;
 	char		  err[CMD_ERR_MAX];
@@ -72,7 +74,8 @@ config_file_line(const char *path, unsigned int lineno, const char *line,
 		cmd_free_argv(argc, argv);
 	}
 	if (rc == -1) {
-		log_warnx("%s:%u: %s", path, lineno, err);
+		if (!quiet)
+			log_warnx("%s:%u: %s", path, lineno, err);
 		if (first != NULL && first[0] == '\0')
 			snprintf(first, firstlen, "%s:%u: %s", path, lineno,
 			    err);
@@ -80,16 +83,43 @@ config_file_line(const char *path, unsigned int lineno, const char *line,
 	return rc;
 }
 
-int
-config_file_each(const char *path, config_file_fn fn, void *arg,
-    char *first, size_t firstlen)
+/* The lines of f, named path in messages. */
+static int
+config_file_walk(FILE *f, const char *path, int quiet, config_file_fn fn,
+    void *arg, char *first, size_t firstlen)
 {
-	FILE		*f;
 	char		*line = NULL;
 	size_t		 cap = 0;
 	ssize_t		 len;
 	unsigned int	 lineno = 0;
 	int		 errors = 0, saved;
+
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (config_file_line(path, lineno, line, (size_t)len, quiet,
+		    fn, arg, first, firstlen) == -1)
+			errors++;
+	}
+	/* A directory opens, and fails at the first read. */
+	if (ferror(f)) {
+		saved = errno;
+		if (!quiet)
+			log_warn("cannot read %s", path);
+		if (first != NULL && first[0] == '\0')
+			snprintf(first, firstlen, "cannot read %s: %s", path,
+			    strerror(saved));
+		errors++;
+	}
+	free(line);
+	fclose(f);
+	return errors;
+}
+
+int
+config_file_each(const char *path, config_file_fn fn, void *arg,
+    char *first, size_t firstlen)
+{
+	FILE	*f;
 
 	if (first != NULL && firstlen > 0)
 		first[0] = '\0';
@@ -100,22 +130,22 @@ config_file_each(const char *path, config_file_fn fn, void *arg,
 			    strerror(errno));
 		return -1;
 	}
-	while ((len = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		if (config_file_line(path, lineno, line, (size_t)len, fn, arg,
-		    first, firstlen) == -1)
-			errors++;
+	return config_file_walk(f, path, 0, fn, arg, first, firstlen);
+}
+
+int
+config_file_each_text(const char *name, const char *text, size_t len,
+    config_file_fn fn, void *arg, char *first, size_t firstlen)
+{
+	FILE	*f;
+
+	first[0] = '\0';
+	/* An empty text is no file: fmemopen() would refuse its size. */
+	if (len == 0)
+		return 0;
+	if ((f = fmemopen((void *)(uintptr_t)text, len, "r")) == NULL) {
+		snprintf(first, firstlen, "%s: out of memory", name);
+		return -1;
 	}
-	/* A directory opens, and fails at the first read. */
-	if (ferror(f)) {
-		saved = errno;
-		log_warn("cannot read %s", path);
-		if (first != NULL && first[0] == '\0')
-			snprintf(first, firstlen, "cannot read %s: %s", path,
-			    strerror(saved));
-		errors++;
-	}
-	free(line);
-	fclose(f);
-	return errors;
+	return config_file_walk(f, name, 1, fn, arg, first, firstlen);
 }

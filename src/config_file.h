@@ -31,5 +31,10 @@ typedef int (*config_file_fn)(void *arg, unsigned int lineno, int argc,
  */
 int	config_file_each(const char *path, config_file_fn fn, void *arg,
 	    char *first, size_t firstlen);
+/* The same over the text of len bytes named name (a run's file, sent by
+ * wsbenchctl), logging nothing: its errors are the client's.  first is
+ * required. */
+int	config_file_each_text(const char *name, const char *text, size_t len,
+	    config_file_fn fn, void *arg, char *first, size_t firstlen);
 
 #endif

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "control_auth.h"
 #include "control_protocol.h"
+#include "job.h"
 #include "listener.h"
 #include "log.h"
 #include "loop.h"
@@ -44,6 +45,15 @@ struct control_client {
 	int			 watch_table;	/* records, not a line */
 	int			 closing;
 	int			 readonly;	/* in the read group only */
+	/* A CMD_BODY request's line while its body comes. */
+	char			*request;
+	struct evbuffer		*body;
+	unsigned int		 body_lines;
+	/* A command that replies later (wait, run), and whether the client
+	 * half-closed meanwhile. */
+	const struct cmd_pending_ops *pending;
+	void			*pending_arg;
+	int			 eof;
 };
 
 static LIST_HEAD(, control_client) clients = LIST_HEAD_INITIALIZER(clients);
@@ -54,36 +64,97 @@ static void
 control_client_free(struct control_client *cc)
 {
 	LIST_REMOVE(cc, entry);
+	/* A pending run lets go of its jobs even when its client vanished. */
+	if (cc->pending != NULL)
+		cc->pending->free(cc->pending_arg);
 	bufferevent_free(cc->bev);
 	free(cc->watch_name);
+	free(cc->request);
+	if (cc->body != NULL)
+		evbuffer_free(cc->body);
 	free(cc);
 }
 
-/* Ends the reply with its status line and hangs up once it is written. */
+/* Ends the reply with its status line, '.' for 0, '!' for 1, '#N' for
+ * others, and hangs up once it is written. */
 static void
-control_finish(struct control_client *cc, const char *err)
+control_end(struct control_client *cc, int status, const char *text)
 {
 	struct evbuffer	*out = bufferevent_get_output(cc->bev);
 
-	if (err != NULL)
-		evbuffer_add_printf(out, "%c%s\n", CONTROL_TAG_ERROR, err);
-	else
+	if (status == 0)
 		evbuffer_add_printf(out, "%c\n", CONTROL_TAG_OK);
+	else if (status == 1)
+		evbuffer_add_printf(out, "%c%s\n", CONTROL_TAG_ERROR, text);
+	else
+		evbuffer_add_printf(out, "%c%d %s\n", CONTROL_TAG_EXIT, status,
+		    text);
 	cc->closing = 1;
 }
 
-/* Output lines of a command become '>' lines of the reply. */
 static void
-control_send_lines(struct control_client *cc, struct evbuffer *lines)
+control_finish(struct control_client *cc, const char *err)
+{
+	control_end(cc, err != NULL, err);
+}
+
+/* Lines of a command become lines of the reply tagged tag. */
+static void
+control_send_tagged(struct control_client *cc, struct evbuffer *lines,
+    char tag)
 {
 	struct evbuffer	*out = bufferevent_get_output(cc->bev);
 	char		*line;
 	size_t		 len;
 
 	while ((line = evbuffer_readln(lines, &len, EVBUFFER_EOL_LF)) != NULL) {
-		evbuffer_add_printf(out, "%c%s\n", CONTROL_TAG_OUTPUT, line);
+		evbuffer_add_printf(out, "%c%s\n", tag, line);
 		free(line);
 	}
+}
+
+static void
+control_send_lines(struct control_client *cc, struct evbuffer *lines)
+{
+	control_send_tagged(cc, lines, CONTROL_TAG_OUTPUT);
+}
+
+/* Asks a pending command whether it is done; replies when it is. */
+static void
+control_pending_poll(struct control_client *cc)
+{
+	struct cmd_done	done;
+
+	memset(&done, 0, sizeof(done));
+	if ((done.out = evbuffer_new()) == NULL ||
+	    (done.series = evbuffer_new()) == NULL) {
+		log_warn("%s: evbuffer_new", __func__);
+		goto out;
+	}
+	if (cc->pending->poll(cc->pending_arg, &done) == 0)
+		goto out;
+	control_send_lines(cc, done.out);
+	control_send_tagged(cc, done.series, CONTROL_TAG_SERIES);
+	metrics_count_request(done.status == 0);
+	cc->pending->free(cc->pending_arg);
+	cc->pending = NULL;
+	control_end(cc, done.status, done.err);
+out:
+	if (done.out != NULL)
+		evbuffer_free(done.out);
+	if (done.series != NULL)
+		evbuffer_free(done.series);
+}
+
+/* Polls every pending command: after a job finished or left. */
+static void
+control_jobs_changed(void)
+{
+	struct control_client	*cc;
+
+	LIST_FOREACH(cc, &clients, entry)
+		if (cc->pending != NULL && !cc->closing)
+			control_pending_poll(cc);
 }
 
 /* Makes the client a watcher of job name (NULL: all jobs), sent the
@@ -100,8 +171,19 @@ control_watch(struct control_client *cc, const char *name, int table)
 	return 0;
 }
 
+/* The client waits for a command that replies later; its half-close
+ * still tells when it gives up. */
 static void
-control_run(struct control_client *cc, const char *line)
+control_pend(struct control_client *cc, const struct cmd_ctx *ctx)
+{
+	cc->pending = ctx->pending.ops;
+	cc->pending_arg = ctx->pending.arg;
+	bufferevent_set_timeouts(cc->bev, NULL, NULL);
+}
+
+static void
+control_run(struct control_client *cc, const char *line, const char *body,
+    size_t body_len)
 {
 	struct cmd_ctx	 ctx;
 	const char	*err = NULL;
@@ -111,6 +193,8 @@ control_run(struct control_client *cc, const char *line)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.client = cc;
 	ctx.readonly = cc->readonly;
+	ctx.body = body;
+	ctx.body_len = body_len;
 	if ((ctx.out = evbuffer_new()) == NULL) {
 		control_finish(cc, "out of memory");
 		return;
@@ -124,12 +208,77 @@ control_run(struct control_client *cc, const char *line)
 	if (ctx.err[0] == '\0' && ctx.watch.on && control_watch(cc,
 	    ctx.watch.name, ctx.watch.table) == -1)
 		snprintf(ctx.err, sizeof(ctx.err), "watch: out of memory");
-	metrics_count_request(ctx.err[0] == '\0');
+	if (ctx.err[0] == '\0' && ctx.pending.ops != NULL)
+		control_pend(cc, &ctx);
+	else
+		metrics_count_request(ctx.err[0] == '\0');
 	control_send_lines(cc, ctx.out);
 	evbuffer_free(ctx.out);
 	cmd_free_argv(argc, argv);
-	if (!cc->watching || ctx.err[0] != '\0')
-		control_finish(cc, ctx.err[0] != '\0' ? ctx.err : NULL);
+	if (ctx.err[0] != '\0')
+		control_end(cc, ctx.status > 1 ? ctx.status : 1, ctx.err);
+	else if (cc->pending != NULL)
+		control_pending_poll(cc);
+	else if (!cc->watching)
+		control_finish(cc, NULL);
+}
+
+/* Whether the request line names a command followed by a body. */
+static int
+control_wants_body(const char *line)
+{
+	const struct cmd_entry	*e;
+	const char		*err;
+	char			**argv;
+	int			 argc, body;
+
+	if (cmd_parse_line(line, &argc, &argv, &err) == -1)
+		return 0;
+	body = argc > 0 && (e = cmd_entry_find(argv[0])) != NULL &&
+	    (e->flags & CMD_BODY);
+	cmd_free_argv(argc, argv);
+	return body;
+}
+
+/* A line of the body; its end runs the request. */
+static void
+control_body_line(struct control_client *cc, const char *line, size_t len)
+{
+	if (strcmp(line, CONTROL_BODY_END) == 0) {
+		control_run(cc, cc->request,
+		    (const char *)evbuffer_pullup(cc->body, -1),
+		    evbuffer_get_length(cc->body));
+		return;
+	}
+	if (++cc->body_lines > CONTROL_BODY_LINES ||
+	    evbuffer_get_length(cc->body) + len + 1 > CONTROL_BODY_MAX)
+		control_end(cc, 2, "request body over 1000 lines or 64 KiB");
+	else if (!cmd_line_is_text(line, len))
+		control_end(cc, 2, "request body is not text");
+	else if (evbuffer_add(cc->body, line, len) == -1 ||
+	    evbuffer_add(cc->body, "\n", 1) == -1)
+		control_finish(cc, "out of memory");
+}
+
+/* The request line: run at once, or kept while its body comes. */
+static void
+control_request(struct control_client *cc, char *line, size_t len)
+{
+	if (len > CONTROL_REQUEST_MAX)
+		control_finish(cc, "request too long");
+	/* Binary means something else is talking to us. */
+	else if (!cmd_line_is_text(line, len))
+		control_finish(cc, "request is not text");
+	/* The read group runs no command with a body: refused at once. */
+	else if (cc->readonly || !control_wants_body(line))
+		control_run(cc, line, NULL, 0);
+	else if ((cc->body = evbuffer_new()) == NULL)
+		control_finish(cc, "out of memory");
+	else {
+		cc->request = line;
+		return;
+	}
+	free(line);
 }
 
 static void
@@ -140,24 +289,20 @@ control_read_cb(struct bufferevent *bev, void *arg)
 	char			*line;
 	size_t			 len;
 
-	if (cc->watching || cc->closing) {
+	while (!cc->watching && !cc->closing && cc->pending == NULL &&
+	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
+		if (cc->request == NULL) {
+			control_request(cc, line, len);
+			continue;
+		}
+		control_body_line(cc, line, len);
+		free(line);
+	}
+	if (cc->watching || cc->closing || cc->pending != NULL)
 		evbuffer_drain(in, evbuffer_get_length(in));
-		return;
-	}
-	line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-	if (line == NULL) {
-		if (evbuffer_get_length(in) > CONTROL_REQUEST_MAX)
-			control_finish(cc, "request too long");
-		return;
-	}
-	if (len > CONTROL_REQUEST_MAX)
+	else if (evbuffer_get_length(in) > (cc->request == NULL ?
+	    CONTROL_REQUEST_MAX : CONTROL_BODY_MAX))
 		control_finish(cc, "request too long");
-	/* Binary means something else is talking to us. */
-	else if (!cmd_line_is_text(line, len))
-		control_finish(cc, "request is not text");
-	else
-		control_run(cc, line);
-	free(line);
 }
 
 static void
@@ -172,11 +317,16 @@ control_write_cb(struct bufferevent *bev, void *arg)
 	 * reset can take the reply down with it.  Reading goes on into the
 	 * void meanwhile, for a few seconds at most.
 	 */
-	if (cc->closing &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
-		shutdown(bufferevent_getfd(bev), SHUT_WR);
-		bufferevent_set_timeouts(bev, &tv, NULL);
+	if (!cc->closing ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) != 0)
+		return;
+	/* A client that half-closed has nothing more to say. */
+	if (cc->eof) {
+		control_client_free(cc);
+		return;
 	}
+	shutdown(bufferevent_getfd(bev), SHUT_WR);
+	bufferevent_set_timeouts(bev, &tv, NULL);
 }
 
 static void
@@ -185,6 +335,14 @@ control_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct control_client	*cc = arg;
 
 	(void)bev;
+	/* Ctrl-C: wsbenchctl half-closes, and waits for the reply. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    cc->pending != NULL && !cc->closing) {
+		cc->eof = 1;
+		cc->pending->interrupt(cc->pending_arg);
+		control_pending_poll(cc);
+		return;
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_EOF)) {
 		if (!cc->watching && !cc->closing) {
 			bufferevent_set_timeouts(cc->bev, NULL, NULL);
@@ -241,6 +399,7 @@ control_tick(void)
 	struct evbuffer		*lines = NULL;
 	char			 err[128];
 
+	control_jobs_changed();
 	LIST_FOREACH(cc, &clients, entry) {
 		if (!cc->watching || cc->closing)
 			continue;
@@ -317,6 +476,8 @@ control_listen(const char *path)
 	}
 	if ((control_path = strdup(path)) == NULL)
 		fatal("%s: strdup", __func__);
+	/* wait and run hear of a job finished or gone at once. */
+	job_set_changed_cb(control_jobs_changed);
 	return control_perms();
 }
 

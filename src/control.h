@@ -2,7 +2,10 @@
 /*
  * The control socket: a Unix socket on which each connection carries one
  * request and gets its reply (control_protocol.h).  `watch` keeps the
- * connection and sends output lines each second until the client hangs up.
+ * connection and sends output lines each second until the client hangs up;
+ * `wait` and `run` keep it until their jobs finish (a pending command,
+ * cmd.h), polled each second and whenever a job finishes or leaves, and
+ * interrupted by the client's half-close.
  */
 #ifndef CONTROL_H
 #define CONTROL_H

@@ -6,6 +6,7 @@
  * Each line of the reply is tagged by its first byte: output lines, then
  * one error or success line, the last.  `watch` sends output lines each
  * second until the client hangs up; `watch --table` sends them as records.
+ * `wait` and `run` reply later (below).
  */
 #ifndef CONTROL_PROTOCOL_H
 #define CONTROL_PROTOCOL_H
@@ -15,6 +16,21 @@
 #define CONTROL_TAG_OUTPUT	'>'	/* a line of output */
 #define CONTROL_TAG_ERROR	'!'	/* the error; the last line */
 #define CONTROL_TAG_OK		'.'	/* success; the last line */
+/* The last line "#N TEXT": exit status N (2: the command is wrong, 3: it
+ * could not judge), TEXT (may be empty) on stderr. */
+#define CONTROL_TAG_EXIT	'#'
+/* A line of the per-second series as CSV, for wsbenchctl -o FILE. */
+#define CONTROL_TAG_SERIES	':'
+
+/*
+ * `run` sends the lines of its file after the request line, each as it
+ * is, then a line holding only CONTROL_BODY_END; at most CONTROL_BODY_LINES
+ * lines and CONTROL_BODY_MAX bytes.  `wait` and `run` reply once their
+ * jobs finish; the client half-closing meanwhile interrupts them.
+ */
+#define CONTROL_BODY_END	"."
+#define CONTROL_BODY_LINES	1000
+#define CONTROL_BODY_MAX	(64 * 1024)
 
 /*
  * The records of `watch --table`, for programs too: one record a job,

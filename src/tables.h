@@ -12,7 +12,7 @@
 
 #define TABLES_COMMANDS(X)						\
 	X(start) X(stop) X(list) X(stats) X(watch) X(version) X(help)	\
-	X(reload) X(set) X(latency)
+	X(reload) X(set) X(latency) X(wait) X(run)
 
 #define TABLES_KINDS(X)							\
 	X(push) X(recv) X(echo) X(send)

@@ -88,14 +88,14 @@ printf 'start push --name a --port 1\r\n# comment\r\n\r\nstart recv ws://127.0.0
 expect_ok "$WORK/crlf.conf"
 printf 'start push --name a\r\nbogus\r\nstart push --msg "x\r\n' >"$WORK/crlf_bad.conf"
 cat >"$WORK/crlf_bad.out" <<'EOF'
-wsbenchd: @FILE@:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency)
+wsbenchd: @FILE@:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency wait run)
 wsbenchd: @FILE@:3: unterminated quote
 EOF
 expect_errors "$WORK/crlf_bad.conf" "$WORK/crlf_bad.out"
 
 # No newline at the end of the last line.
 printf 'start push --name a\nbogus' >"$WORK/nonl.conf"
-echo "wsbenchd: @FILE@:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency)" \
+echo "wsbenchd: @FILE@:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency wait run)" \
 	>"$WORK/nonl.out"
 expect_errors "$WORK/nonl.conf" "$WORK/nonl.out"
 

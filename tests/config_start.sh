@@ -41,7 +41,7 @@ start push --name late --port 0
 EOF
 run_conf early
 [ "$RC" -eq 1 ] || defect "early: exit $RC, expected 1"
-has early "wsbenchd: $WORK/early.conf:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency)" ||
+has early "wsbenchd: $WORK/early.conf:2: unknown command 'bogus' (valid: start stop list stats watch version help reload set latency wait run)" ||
 	defect "early: line 2 is not reported: $(cat "$WORK/early.log")"
 if grep -q 'job .*started' "$WORK/early.log"; then
 	defect "early: jobs start although the check of the file fails (wsbenchd(8): 'exits with status 1 before starting anything'): $(grep 'started' "$WORK/early.log" | tr '\n' ' ')"

@@ -48,7 +48,7 @@ wait_until 15 '[ "$(num_of a r connections)" -eq 2 ]' ||
 	fail "r: $(num_of a r connections) connections, expected 2"
 m0=$(stat_of a r messages_received) || fail "stats r"
 
-valid_cmds='start stop list stats watch version help reload set latency'
+valid_cmds='start stop list stats watch version help reload set latency wait run'
 # Port in use, by our own push and by another process's socket.
 bad "start: cannot listen on 127\.0\.0\.1:$pport: Address already in use" \
 	start push --port "$pport"

@@ -152,7 +152,7 @@ cmds=$(ctl a help | awk '{ print $1 }' | sort | xargs) ||
 	fail "help failed"
 expect_completion "$cmds" wsbenchctl ''
 expect_completion "start stats stop" wsbenchctl st
-expect_completion "-V -h -j -s" wsbenchctl -
+expect_completion "-V -h -j -o -s" wsbenchctl -
 expect_completion "start stats stop" wsbenchctl -j -s "$sock" st
 kinds=$(ctl a start nosuchkind 2>&1 | sed -n 's/.*(valid: \(.*\))$/\1/p')
 [ -n "$kinds" ] || fail "start nosuchkind lists no kinds"
@@ -196,6 +196,7 @@ expect_completion "p1 p2" wsbenchctl -j -s "$sock" stats -j p
 expect_completion "-j" wsbenchctl -s "$sock" stats -
 expect_completion "" wsbenchctl -s "$sock" stop p1 ''
 expect_completion "-j" wsbenchctl -s "$sock" list -
+expect_completion "e1 p1 p2" wsbenchctl -s "$sock" -o x.csv wait p1 ''
 # No daemon there: nothing, and no error.
 expect_completion "" wsbenchctl -s "$WORK/none.sock" stop ''
 stop_daemon a

@@ -133,7 +133,7 @@ for req in version list stats 'stats p' help; do
 done
 for req in 'stop p' 'start push --name q --port 0' reload 'set log-level debug' set; do
 	out=$(as_user "$rgid" "$req") || fail "reader's $req: exit $?"
-	[[ $out == "!${req%% *}: permission denied: the read group may run only list stats watch version help latency" ]] ||
+	[[ $out == "!${req%% *}: permission denied: the read group may run only list stats watch version help latency wait" ]] ||
 		defect "the read group's '$req' got '$out'"
 done
 out=$(as_user 65534 version) || fail "nobody's version: exit $?"

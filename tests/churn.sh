@@ -20,10 +20,8 @@ state_of() {
 }
 
 start_daemon a
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-url=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_echo a e
+url=ws://127.0.0.1:$ECHO_PORT/
 fd_idle=$(fds a)
 
 start_recv a c "$url" --connections "$N" --hold 1 --duration 10

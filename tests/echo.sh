@@ -10,10 +10,8 @@
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
 
 start_daemon a
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-port=${BASH_REMATCH[1]}
+start_echo a e
+port=$ECHO_PORT
 
 run_bounded 90 "$PYTHON3" "$HELPERS/echo_client.py" \
 	"ws://127.0.0.1:$port/" >"$WORK/echo.out" 2>"$WORK/echo.err" ||

@@ -397,20 +397,25 @@ run_bounded() {
 	timeout -k 2 "$t" "$@"
 }
 
-# start_push ID NAME [ARG...]: starts a push job on a port the system picks
-# (unless ARG has --port) and sets PUSH_PORT to the port the reply shows.
-PUSH_PORT=
-start_push() {
-	local id=$1 name=$2 out port_arg=(--port 0)
-	shift 2
+# start_server KIND ID NAME [ARG...]: starts a server job (push, echo) on
+# a port the system picks (unless ARG has --port) and sets JOB_PORT to
+# the port the reply shows.  start_push sets PUSH_PORT, start_echo
+# ECHO_PORT.
+JOB_PORT=
+start_server() {
+	local kind=$1 id=$2 name=$3 out port_arg=(--port 0)
+	shift 3
 	case " $* " in *" --port "*) port_arg=() ;; esac
-	out=$(ctl "$id" start push --name "$name" "${port_arg[@]}" "$@" 2>&1) ||
-		fail "start push $name $* on $id failed: $out"
-	[[ $out =~ ^started\ $name:\ push\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-		fail "start push reply: got '$out', expected 'started $name: push 127.0.0.1:PORT'"
-	PUSH_PORT=${BASH_REMATCH[1]}
-	[ "$PUSH_PORT" -gt 0 ] || fail "start push reply shows port $PUSH_PORT"
+	out=$(ctl "$id" start "$kind" --name "$name" "${port_arg[@]}" "$@" 2>&1) ||
+		fail "start $kind $name $* on $id failed: $out"
+	[[ $out =~ ^started\ $name:\ $kind\ 127\.0\.0\.1:([0-9]+)$ ]] ||
+		fail "start $kind reply: got '$out', expected 'started $name: $kind 127.0.0.1:PORT'"
+	JOB_PORT=${BASH_REMATCH[1]}
+	[ "$JOB_PORT" -gt 0 ] || fail "start $kind reply shows port $JOB_PORT"
 }
+PUSH_PORT= ECHO_PORT=
+start_push() { start_server push "$@"; PUSH_PORT=$JOB_PORT; }
+start_echo() { start_server echo "$@"; ECHO_PORT=$JOB_PORT; }
 
 # start_client KIND ID NAME URL [ARG...]: starts a client job (recv,
 # send); checks the reply.  start_recv and start_send name the kind.

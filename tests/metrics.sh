@@ -35,10 +35,8 @@ wait_until 15 '[ "$(num_of a r connections_opened)" -eq 4 ] && [ "$(num_of a r c
 
 # A client closing its connections to an echo job with 1000, 4000, 1008
 # and a close frame without a code.
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-eport=${BASH_REMATCH[1]}
+start_echo a e
+eport=$ECHO_PORT
 run_bounded 30 "$PYTHON3" "$HELPERS/close_peer.py" client \
 	"ws://127.0.0.1:$eport/" 1000 4000 1008 none 2>"$WORK/client.err" ||
 	fail "close_peer.py client: $(cat "$WORK/client.err")"

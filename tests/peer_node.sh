@@ -97,10 +97,8 @@ note "negatives: a dropped connection counts as an error, wrong messages fail th
 
 # --- (2) our echo server, the ws client --------------------------------------
 
-out=$(ctl a start echo --port 0 --name e 2>&1) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-eport=${BASH_REMATCH[1]}
+start_echo a e 2>&1
+eport=$ECHO_PORT
 
 client echo echo_client.js "ws://127.0.0.1:$eport/"
 if [ "$CLIENT_RC" -ne 0 ] || ! is_uint "$CLIENT_TOTAL"; then

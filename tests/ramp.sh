@@ -17,10 +17,8 @@ N=1000
 RATE=200
 
 start_daemon a
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-url=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_echo a e
+url=ws://127.0.0.1:$ECHO_PORT/
 
 spawn "$PYTHON3" "$HELPERS/metric_trace.py" "$(metrics_url a)" 9 0.1 \
 	'wsbench_connections{name="e",kind="echo"}' >"$WORK/trace" \

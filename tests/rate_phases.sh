@@ -24,10 +24,8 @@ for bad in "100:1000" "100:1000:10s," "100:1000:0s" "5,100:200:1s" \
 		defect "--rate $bad: the error names no bad phase: $out"
 done
 
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-url=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_echo a e
+url=ws://127.0.0.1:$ECHO_PORT/
 
 spawn "$PYTHON3" "$HELPERS/metric_trace.py" "$(metrics_url a)" 12 0.1 \
 	'wsbench_messages_sent_total{name="s",kind="send"}' >"$WORK/trace" \

@@ -27,10 +27,8 @@ for bad in "--size 38" "--rate -1" "--rate 10000001" "--msg a --size 50"; do
 		defect "start send $bad succeeded: $out"
 done
 
-out=$(ctl a start echo --port 0 --name e) || fail "start echo: $out"
-[[ $out =~ ^started\ e:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-url=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_echo a e
+url=ws://127.0.0.1:$ECHO_PORT/
 
 note "--rate 1000 on 10 connections"
 start_send a s "$url" --rate 1000 --connections 10
@@ -88,10 +86,8 @@ expect_stat a e messages_sent == "$e_recv"
 expect_stat a e connection_errors == 0
 
 note "--deflate: each stamped message compressed as it is queued"
-out=$(ctl a start echo --port 0 --deflate --name ez) || fail "start echo: $out"
-[[ $out =~ ^started\ ez:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-zurl=ws://127.0.0.1:${BASH_REMATCH[1]}/
+start_echo a ez --deflate
+zurl=ws://127.0.0.1:$ECHO_PORT/
 start_send a z "$zurl" --deflate --size 1000 --rate 1000 --connections 2
 start_send a zn "$zurl" --deflate-offer \
 	'server_no_context_takeover; client_no_context_takeover' --rate 1000

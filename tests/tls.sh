@@ -233,11 +233,8 @@ NODE_EXTRA_CA_CERTS='' client nocapush push_client.js "wss://127.0.0.1:$PUSH_POR
 	defect "node->push without the CA: push_client.js exited $CLIENT_RC, expected 2"
 stop_job a tn
 
-out=$(ctl a start echo --port 0 --name te --tls-cert "$PKI/server.pem" \
-	--tls-key "$PKI/server.key" 2>&1) || fail "start echo over TLS: $out"
-[[ $out =~ ^started\ te:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-	fail "start echo reply: '$out'"
-eport=${BASH_REMATCH[1]}
+start_echo a te --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.key"
+eport=$ECHO_PORT
 client echo echo_client.js "wss://127.0.0.1:$eport/"
 if [ "$CLIENT_RC" -ne 0 ] || ! is_uint "$CLIENT_TOTAL"; then
 	defect "node->echo: echo_client.js exited $CLIENT_RC, printed '$CLIENT_TOTAL'"

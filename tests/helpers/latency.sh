@@ -37,19 +37,6 @@ holds() {
 	awk "BEGIN { exit !($1) }"
 }
 
-# start_echo ID NAME [ARG...]: an echo job on a port the system picks;
-# sets ECHO_PORT.
-ECHO_PORT=
-start_echo() {
-	local id=$1 name=$2 out
-	shift 2
-	out=$(ctl "$id" start echo --port 0 --name "$name" "$@" 2>&1) ||
-		fail "start echo $name on $id: $out"
-	[[ $out =~ ^started\ $name:\ echo\ 127\.0\.0\.1:([0-9]+)$ ]] ||
-		fail "start echo reply: '$out'"
-	ECHO_PORT=${BASH_REMATCH[1]}
-}
-
 # start_helper TAG CMD [ARG...]: a helper that prints its port on its first
 # line of stdout ($WORK/TAG.out); sets HELPER_PID and HELPER_PORT.
 HELPER_PID=

@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "cmd_parse.h"
+#include "check_run.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define WORDS_MAX	8
@@ -1003,13 +1004,5 @@ args_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(cmd_suite());
-	srunner_add_suite(sr, args_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(cmd_suite(), args_suite(), NULL);
 }

@@ -20,6 +20,7 @@
 #include "ws_frame.h"
 #include "ws_handshake.h"
 #include "ws_reader.h"
+#include "check_run.h"
 
 #define MIB	(1u << 20)
 
@@ -668,11 +669,5 @@ deflate_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(deflate_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(deflate_suite(), NULL);
 }

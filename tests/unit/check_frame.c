@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ws_frame.h"
+#include "check_run.h"
 
 static const uint8_t	key_rfc[4] = { 0x37, 0xfa, 0x21, 0x3d };
 
@@ -619,11 +620,5 @@ frame_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(frame_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(frame_suite(), NULL);
 }

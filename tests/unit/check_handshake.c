@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "ws_handshake.h"
+#include "check_run.h"
 
 #define RFC_KEY		"dGhlIHNhbXBsZSBub25jZQ=="
 #define RFC_ACCEPT	"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
@@ -982,11 +983,5 @@ handshake_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(handshake_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(handshake_suite(), NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "job_run.h"
+#include "check_run.h"
 
 #define SEC	1000000000ull
 
@@ -98,11 +99,5 @@ job_run_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(job_run_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(job_run_suite(), NULL);
 }

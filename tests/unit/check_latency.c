@@ -16,6 +16,7 @@
 
 #include "hdr.h"
 #include "latency_view.h"
+#include "check_run.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -253,12 +254,5 @@ latency_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(latency_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(latency_suite(), NULL);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ws_http_lex.h"
+#include "check_run.h"
 
 #define NELEM(a)	(int)(sizeof(a) / sizeof((a)[0]))
 
@@ -268,11 +269,5 @@ lex_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(lex_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(lex_suite(), NULL);
 }

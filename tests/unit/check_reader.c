@@ -18,6 +18,7 @@
 
 #include "ws_frame.h"
 #include "ws_reader.h"
+#include "check_run.h"
 
 #define STREAM_MAX	(1 << 18)
 #define REC_EVENTS	4096
@@ -1223,11 +1224,5 @@ reader_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(reader_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(reader_suite(), NULL);
 }

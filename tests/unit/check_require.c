@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "require.h"
+#include "check_run.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -213,11 +214,5 @@ require_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(require_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(require_suite(), NULL);
 }

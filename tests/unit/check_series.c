@@ -16,6 +16,7 @@
 #include "job.h"
 #include "job_run.h"
 #include "series_view.h"
+#include "check_run.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -200,12 +201,5 @@ series_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(series_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(series_suite(), NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "loop.h"
 #include "timerq.h"
+#include "check_run.h"
 
 #define N	500
 #define SPAN_US	20000		/* due within 20 ms */
@@ -89,11 +90,5 @@ timerq_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(timerq_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(timerq_suite(), NULL);
 }

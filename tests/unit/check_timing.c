@@ -22,6 +22,7 @@
 #include "stamp.h"
 #include "ws_frame.h"
 #include "ws_utf8.h"
+#include "check_run.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define NS		UINT64_C(1000000000)
@@ -1000,11 +1001,5 @@ latency_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(latency_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(latency_suite(), NULL);
 }

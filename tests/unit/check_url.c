@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ws_url.h"
+#include "check_run.h"
 
 #define NELEM(a)	(int)(sizeof(a) / sizeof((a)[0]))
 
@@ -270,11 +271,5 @@ url_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(url_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(url_suite(), NULL);
 }

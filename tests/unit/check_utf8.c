@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ws_utf8.h"
+#include "check_run.h"
 
 enum ref_verdict {
 	REF_ACCEPT,
@@ -564,11 +565,5 @@ utf8_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(utf8_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(utf8_suite(), NULL);
 }

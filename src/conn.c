@@ -71,6 +71,9 @@ struct conn {
 	int			 tls;		/* reads stay on the bufferevent */
 	uint64_t		 written;
 	uint64_t		 control_queued;
+	/* Where our close frame starts in what we send, and the control
+	 * bytes queued before it. */
+	uint64_t		 close_at, control_before_close;
 	uint64_t		 started_us;	/* connect begun or socket taken */
 	uint64_t		 unsent;	/* at the close timer's start */
 	uint64_t		 read_ns;	/* of this read; 0: not taken */
@@ -327,6 +330,9 @@ conn_send_close(struct conn *c, int code)
 	uint8_t	payload[2];
 
 	c->close_sent = 1;
+	c->close_at = c->written +
+	    evbuffer_get_length(bufferevent_get_output(c->bev));
+	c->control_before_close = c->control_queued;
 	if (code == WS_CLOSE_NO_STATUS) {
 		conn_send_control(c, WS_OP_CLOSE, NULL, 0);
 		return;
@@ -967,9 +973,16 @@ conn_written(const struct conn *c)
 }
 
 uint64_t
-conn_control_queued(const struct conn *c)
+conn_data_written(const struct conn *c)
 {
-	return c->control_queued;
+	uint64_t	w = c->written, control = c->control_queued;
+
+	if (c->close_sent) {
+		if (w > c->close_at)
+			w = c->close_at;
+		control = c->control_before_close;
+	}
+	return w > control ? w - control : 0;
 }
 
 void

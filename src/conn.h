@@ -79,10 +79,13 @@ void		 conn_writable_later(struct conn *);
  * ns on CLOCK_MONOTONIC: one clock reading serves every message of a
  * read, which arrived together. */
 uint64_t	 conn_read_ns(struct conn *);
-/* Bytes written to the socket so far, and the part that was control
- * frames the connection queued itself (pongs, close). */
+/* Bytes written to the socket so far, and of them those that were not
+ * control frames the connection queued itself (pongs, close): a control
+ * frame queued before the close is taken as written until it is, so that
+ * the second may lag behind the truth but never runs ahead of it; the
+ * close and what follows it are never counted. */
 uint64_t	 conn_written(const struct conn *);
-uint64_t	 conn_control_queued(const struct conn *);
+uint64_t	 conn_data_written(const struct conn *);
 
 /*
  * permessage-deflate.  A server connection agrees to a client's offer only

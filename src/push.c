@@ -283,18 +283,16 @@ push_marks_written(struct push_conn *pc, uint64_t data)
 static void
 push_count_sent(struct conn *c, struct push_conn *pc)
 {
-	uint64_t	start = pc->data_start + conn_control_queued(c);
+	uint64_t	data = conn_data_written(c);
 	uint64_t	msgs;
 
-	/* Nothing until the 101 is out.  A queued control frame is taken as
-	 * written until it is: the count may lag behind the truth but never
-	 * runs ahead of it. */
-	if (conn_written(c) < start)
+	/* Nothing until the 101 is out. */
+	if (data < pc->data_start)
 		return;
 	if (pc->zbuf != NULL)
-		msgs = push_marks_written(pc, conn_written(c) - start);
+		msgs = push_marks_written(pc, data - pc->data_start);
 	else
-		msgs = (conn_written(c) - start) / pc->burst->frame_len;
+		msgs = (data - pc->data_start) / pc->burst->frame_len;
 	if (msgs > pc->counted) {
 		counter_add(conn_slot(c), CTR_messages_sent, msgs - pc->counted);
 		counter_add(conn_slot(c), CTR_payload_bytes_sent,

@@ -413,8 +413,11 @@ start_server() {
 	JOB_PORT=${BASH_REMATCH[1]}
 	[ "$JOB_PORT" -gt 0 ] || fail "start $kind reply shows port $JOB_PORT"
 }
-PUSH_PORT= ECHO_PORT=
+# shellcheck disable=SC2034 # the tests read them
+PUSH_PORT='' ECHO_PORT=''
+# shellcheck disable=SC2034
 start_push() { start_server push "$@"; PUSH_PORT=$JOB_PORT; }
+# shellcheck disable=SC2034
 start_echo() { start_server echo "$@"; ECHO_PORT=$JOB_PORT; }
 
 # start_client KIND ID NAME URL [ARG...]: starts a client job (recv,
@@ -438,6 +441,21 @@ stop_job() {
 		fail "stop reply: got '$out', expected 'stopping $name'"
 	wait_until 15 "! job_names $id | grep -x '$name' >/dev/null" ||
 		fail "job $name still listed on $id 15 s after stop"
+}
+
+# trace_start ID SECONDS SERIES: samples a series of daemon ID's /metrics
+# every 0.1 s for SECONDS in the background ($WORK/trace: lines of the
+# wall-clock time and the value, metric_trace.py); trace_wait SECONDS
+# waits for it to end.
+TRACE_PID=
+trace_start() {
+	spawn "$PYTHON3" "$HELPERS/metric_trace.py" "$(metrics_url "$1")" "$2" \
+		0.1 "$3" >"$WORK/trace" 2>"$WORK/trace.err"
+	TRACE_PID=$LAST_PID
+}
+trace_wait() {
+	wait_pid "$TRACE_PID" "$1" || fail "metric_trace.py does not finish"
+	[ "$WAIT_RC" -eq 0 ] || fail "metric_trace.py: $(cat "$WORK/trace.err")"
 }
 
 # --- the Python reference server (peer_server.py) ----------------------------------

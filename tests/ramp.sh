@@ -20,16 +20,12 @@ start_daemon a
 start_echo a e
 url=ws://127.0.0.1:$ECHO_PORT/
 
-spawn "$PYTHON3" "$HELPERS/metric_trace.py" "$(metrics_url a)" 9 0.1 \
-	'wsbench_connections{name="e",kind="echo"}' >"$WORK/trace" \
-	2>"$WORK/trace.err"
-trace=$LAST_PID
+trace_start a 9 'wsbench_connections{name="e",kind="echo"}'
 sleep 0.5
 t0=$EPOCHREALTIME
 start_recv a r "$url" --connections "$N" --connect-rate "$RATE"
 t1=$EPOCHREALTIME
-wait_pid "$trace" 20 || fail "metric_trace.py does not finish"
-[ "$WAIT_RC" -eq 0 ] || fail "metric_trace.py: $(cat "$WORK/trace.err")"
+trace_wait 20
 
 # The job starts between t0 and t1; the samples are taken from the middle.
 # shellcheck disable=SC2016 # awk's own $1, $2

@@ -27,16 +27,12 @@ done
 start_echo a e
 url=ws://127.0.0.1:$ECHO_PORT/
 
-spawn "$PYTHON3" "$HELPERS/metric_trace.py" "$(metrics_url a)" 12 0.1 \
-	'wsbench_messages_sent_total{name="s",kind="send"}' >"$WORK/trace" \
-	2>"$WORK/trace.err"
-trace=$LAST_PID
+trace_start a 12 'wsbench_messages_sent_total{name="s",kind="send"}'
 sleep 0.5
 t0=$EPOCHREALTIME
 start_send a s "$url" --connections "$C" --rate 100:1000:10s
 t1=$EPOCHREALTIME
-wait_pid "$trace" 25 || fail "metric_trace.py does not finish"
-[ "$WAIT_RC" -eq 0 ] || fail "metric_trace.py: $(cat "$WORK/trace.err")"
+trace_wait 25
 
 # Per second i from the job's start: the count sent, read between the
 # samples on either side of each whole second, and the line's.

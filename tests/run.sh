@@ -33,6 +33,16 @@ run_file() {
 	} >"$WORK/$name.run"
 }
 
+# run_started NAME: runs $WORK/NAME.run in the background (pid, its
+# output in $WORK/NAME.out and .err) until its jobs are listed.
+run_started() {
+	spawn "$WSBENCHCTL" -s "${DAEMON_SOCK[a]}" run "$WORK/$1.run" \
+		>"$WORK/$1.out" 2>"$WORK/$1.err"
+	pid=$LAST_PID
+	wait_until 15 '[ "$(job_names a | xargs)" = "load srv" ]' ||
+		fail "the run's jobs did not start: $(job_names a | xargs)"
+}
+
 # no_jobs WHAT: the list is empty.
 no_jobs() {
 	local left
@@ -99,11 +109,7 @@ no_jobs "bad"
 
 note "Ctrl-C mid-run: the report, exit 3, no job left"
 run_file int 60 errors==0
-spawn "$WSBENCHCTL" -s "${DAEMON_SOCK[a]}" run "$WORK/int.run" \
-	>"$WORK/int.out" 2>"$WORK/int.err"
-pid=$LAST_PID
-wait_until 15 '[ "$(job_names a | xargs)" = "load srv" ]' ||
-	fail "the run's jobs did not start: $(job_names a | xargs)"
+run_started int
 sleep 2
 kill -INT "$pid"
 wait_pid "$pid" 20 || fail "wsbenchctl run did not end within 20 s of SIGINT"
@@ -131,11 +137,7 @@ no_jobs "busy"
 
 note "a client that vanishes: its run's jobs are removed all the same"
 run_file gone 60 errors==0
-spawn "$WSBENCHCTL" -s "${DAEMON_SOCK[a]}" run "$WORK/gone.run" \
-	>/dev/null 2>&1
-pid=$LAST_PID
-wait_until 15 '[ "$(job_names a | xargs)" = "load srv" ]' ||
-	fail "the run's jobs did not start: $(job_names a | xargs)"
+run_started gone
 kill_pid "$pid"
 wait_until 15 '[ -z "$(job_names a | xargs)" ]' ||
 	defect "jobs of a vanished client left: $(job_names a | xargs)"

@@ -554,8 +554,7 @@ push_rate_fill(struct conn *c, struct push_conn *pc)
 static void
 push_rate_due(struct timerq_entry *e)
 {
-	struct push_conn	*pc = (struct push_conn *)(void *)((char *)e -
-	    offsetof(struct push_conn, timer));
+	struct push_conn	*pc = TIMERQ_OWNER(e, struct push_conn, timer);
 
 	conn_writable_later(pc->conn);
 }

@@ -268,8 +268,7 @@ send_pace(struct conn *c, struct send_conn *sc)
 static void
 send_timer_cb(struct timerq_entry *e)
 {
-	struct send_conn	*sc = (struct send_conn *)(void *)((char *)e -
-	    offsetof(struct send_conn, timer));
+	struct send_conn	*sc = TIMERQ_OWNER(e, struct send_conn, timer);
 
 	if (conn_is_open(sc->conn))
 		send_pace(sc->conn, sc);

@@ -22,6 +22,10 @@ struct timerq_entry {
 
 #define TIMERQ_IDLE	((size_t)-1)
 
+/* The TYPE whose MEMBER is the entry e, in its fn. */
+#define TIMERQ_OWNER(e, type, member) \
+	((type *)(void *)((char *)(e) - offsetof(type, member)))
+
 /* The calling worker's queue is made on the first attach and freed after
  * the last detach: each user of it attaches once.  Returns -1 when out of
  * memory or file descriptors. */

@@ -13,6 +13,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 
 #include <stdatomic.h>
@@ -187,6 +188,83 @@ client_prepare_shape(struct job *j, const struct args *a, char *err,
 	return 0;
 }
 
+/* The family of the URL's host if it is an address, else AF_UNSPEC. */
+static int
+client_url_family(const struct ws_url *u)
+{
+	struct in_addr	in;
+
+	if (u->ipv6)
+		return AF_INET6;
+	return inet_pton(AF_INET, u->host, &in) == 1 ? AF_INET : AF_UNSPEC;
+}
+
+/* One --source address: numeric, of the family of the URL's address (or
+ * of the first, for a URL with a name). */
+static int
+client_source_add(struct client *r, const char *addr, char *err,
+    size_t errlen)
+{
+	struct addrinfo	 hints, *res;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(addr, NULL, &hints, &res) != 0) {
+		snprintf(err, errlen, "--source '%s': not a numeric IPv4 or "
+		    "IPv6 address", addr);
+		return -1;
+	}
+	if (r->source_family == AF_UNSPEC)
+		r->source_family = res->ai_family;
+	if (res->ai_family != r->source_family) {
+		snprintf(err, errlen, "--source '%s': not an %s address, as "
+		    "%s is", addr, r->source_family == AF_INET ? "IPv4" :
+		    "IPv6", client_url_family(&r->parsed) != AF_UNSPEC ?
+		    "the URL's" : "the first");
+		freeaddrinfo(res);
+		return -1;
+	}
+	memcpy(&r->source[r->nsources].ss, res->ai_addr, res->ai_addrlen);
+	r->source[r->nsources++].len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* --source ADDR[,ADDR...]. */
+static int
+client_prepare_source(struct client *r, const struct args *a, char *err,
+    size_t errlen)
+{
+	const char	*v = a->value[CLIENT_OPT_SOURCE];
+	char		*list, *addr, *rest;
+	int		 rc = 0;
+
+	if (v == NULL)
+		return 0;
+	if ((r->source_text = strdup(v)) == NULL ||
+	    (list = strdup(v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->source_family = client_url_family(&r->parsed);
+	for (rest = list; rc == 0 && (addr = strsep(&rest, ",")) != NULL;) {
+		if (*addr == '\0') {
+			snprintf(err, errlen, "--source '%s': an empty "
+			    "address", v);
+			rc = -1;
+		} else if (r->nsources == CLIENT_SOURCES_MAX) {
+			snprintf(err, errlen, "--source: more than %d "
+			    "addresses", CLIENT_SOURCES_MAX);
+			rc = -1;
+		} else
+			rc = client_source_add(r, addr, err, errlen);
+	}
+	free(list);
+	return rc;
+}
+
 int
 client_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
@@ -202,7 +280,8 @@ client_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		snprintf(err, errlen, "bad URL '%s': %s", a->pos[0], uerr);
 		return -1;
 	}
-	if (client_prepare_tls(r, a, err, errlen) == -1)
+	if (client_prepare_source(r, a, err, errlen) == -1 ||
+	    client_prepare_tls(r, a, err, errlen) == -1)
 		return -1;
 	snprintf(r->url, sizeof(r->url), "%s", a->pos[0]);
 	if (ws_url_host_header(&r->parsed, r->host, sizeof(r->host)) == -1) {
@@ -220,7 +299,7 @@ client_resolve(struct client *r, char *err, size_t errlen)
 	int		 rc;
 
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	hints.ai_family = r->source_family;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	snprintf(port, sizeof(port), "%u", r->parsed.port);
@@ -400,12 +479,14 @@ client_hold_cb(evutil_socket_t fd, short what, void *arg)
 static void
 client_slot_connect(struct client_slot *s)
 {
-	struct client	*r = s->job->priv;
+	struct client			*r = s->job->priv;
+	const struct client_source	*src = s->source;
 
 	/* A failure here has already run client_closed(), which set a retry. */
 	s->connecting = 1;
 	s->conn = conn_connect(s->job, s->loop, (struct sockaddr *)&r->ss,
-	    r->sslen, r->tls, &r->copts, r->ops, s);
+	    r->sslen, src != NULL ? (const struct sockaddr *)&src->ss : NULL,
+	    src != NULL ? src->len : 0, r->tls, &r->copts, r->ops, s);
 	s->connecting = 0;
 	if (s->conn == NULL && atomic_load(&s->job->stopping))
 		client_slot_free(s);
@@ -442,6 +523,8 @@ client_post_slots(struct job *j, unsigned long n)
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			fatal("%s: calloc", __func__);
 		s->job = j;
+		if (r->nsources != 0)
+			s->source = &r->source[r->posted % r->nsources];
 		job_ref(j);
 		if (loop_post(job_next_worker(j), client_slot_start_task,
 		    s) == -1)
@@ -536,12 +619,13 @@ client_job_free(struct job *j)
 	for (i = 0; i < r->copts.nheaders; i++)
 		free(r->headers[i]);
 	free(r->origin);
+	free(r->source_text);
 	tls_free(r->tls);
 	if (r->ramp != NULL)
 		event_free(r->ramp);
 }
 
-/* Verification off (--insecure), and the deflate offer. */
+/* Verification off (--insecure), the deflate offer, --source. */
 void
 client_job_settings(const struct job *j,
     void (*show)(void *, const char *, const char *), void *arg)
@@ -554,6 +638,8 @@ client_job_settings(const struct job *j,
 	if (r->copts.deflate.on && ws_deflate_format(offer, sizeof(offer),
 	    &r->copts.deflate) > 0)
 		show(arg, "deflate_offer", offer);
+	if (r->source_text != NULL)
+		show(arg, "source", r->source_text);
 }
 
 const char *

@@ -48,8 +48,10 @@ struct tls;
 #define CLIENT_OPT_CONNECT_RATE	10	/* --connect-rate C */
 #define CLIENT_OPT_DURATION	11	/* --duration S */
 #define CLIENT_OPT_HOLD		12	/* --hold S */
-#define CLIENT_OPT_NEXT		13	/* a kind's own options from here */
+#define CLIENT_OPT_SOURCE	13	/* --source ADDR[,ADDR...] */
+#define CLIENT_OPT_NEXT		14	/* a kind's own options from here */
 #define CLIENT_CONNECTIONS_MAX	100000
+#define CLIENT_SOURCES_MAX	16
 #define CLIENT_CONNECT_RATE_MAX	1000000
 #define CLIENT_OPTS \
 	[CLIENT_OPT_CONNECTIONS] = ARGS_NUMBER("--connections", "N", 1, \
@@ -75,7 +77,15 @@ struct tls;
 	[CLIENT_OPT_DURATION] = ARGS_VALUE("--duration", "S", \
 	    "finish after S (as 30s, 5m) at full load"), \
 	[CLIENT_OPT_HOLD] = ARGS_VALUE("--hold", "S", \
-	    "close each connection after S open, and open another")
+	    "close each connection after S open, and open another"), \
+	[CLIENT_OPT_SOURCE] = ARGS_VALUE("--source", "ADDR[,ADDR...]", \
+	    "bind the connections to these addresses in turn")
+
+/* A --source address: the port is left to connect(). */
+struct client_source {
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+};
 
 /* A client kind's j->priv begins with its struct client. */
 struct client {
@@ -90,6 +100,12 @@ struct client {
 	char			*origin;
 	char			*protocols[ARGS_MANY_MAX];
 	char			*headers[ARGS_MANY_MAX];
+	/* --source: connection i binds to source[i % nsources]; the URL's
+	 * name resolves to their family. */
+	char			*source_text;
+	struct client_source	 source[CLIENT_SOURCES_MAX];
+	size_t			 nsources;
+	int			 source_family;	/* AF_UNSPEC: none */
 	/* The kind's, set before client_job_start(). */
 	const struct conn_ops	*ops;
 	unsigned long		 connect_rate;	/* 0: all at once */
@@ -115,6 +131,7 @@ struct client_slot {
 	struct conn		*conn;
 	struct event		*retry;
 	struct event		*hold;		/* --hold: close, then reopen */
+	const struct client_source *source;	/* NULL: the kernel's */
 	int			 held;		/* closed by the hold */
 	int			 tried;		/* its first attempt ended */
 	int			 failures;	/* in a row, capped */

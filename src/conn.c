@@ -280,19 +280,58 @@ conn_request(struct conn *c)
 	return NULL;
 }
 
+/* A socket bound to src with its port left to connect() (Linux's
+ * IP_BIND_ADDRESS_NO_PORT), which picks one free towards the destination:
+ * a bind() alone would take a port for all destinations, and so end at
+ * 64k connections from an address in all.  Returns -1 with errno set. */
+static int
+conn_bound_socket(const struct sockaddr *src, socklen_t srclen)
+{
+	int	fd, saved;
+#ifdef IP_BIND_ADDRESS_NO_PORT
+	int	on = 1;
+#endif
+
+	if ((fd = socket(src->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+#ifdef IP_BIND_ADDRESS_NO_PORT
+	/* Without it (an old kernel) the bind takes a port: still works. */
+	(void)setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on,
+	    sizeof(on));
+#endif
+	if (bind(fd, src, srclen) == -1) {
+		saved = errno;
+		evutil_closesocket(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 struct conn *
 conn_connect(struct job *j, struct loop *l, const struct sockaddr *sa,
-    socklen_t salen, const struct tls *tls, const struct ws_client_opts *copts,
+    socklen_t salen, const struct sockaddr *src, socklen_t srclen,
+    const struct tls *tls, const struct ws_client_opts *copts,
     const struct conn_ops *ops, void *priv)
 {
 	struct conn	*c;
 	const char	*why;
+	int		 fd = -1, bind_errno = 0;
 
-	if ((c = conn_new(j, l, -1, tls, WS_ROLE_CLIENT, ops, priv)) == NULL)
+	if (src != NULL && (fd = conn_bound_socket(src, srclen)) == -1)
+		bind_errno = errno;
+	if ((c = conn_new(j, l, fd, tls, WS_ROLE_CLIENT, ops, priv)) == NULL) {
+		if (fd != -1)
+			evutil_closesocket(fd);
 		return NULL;
+	}
 	c->state = CONN_CONNECTING;
 	c->copts = copts;
-	if ((why = conn_request(c)) != NULL)
+	if (bind_errno != 0)
+		conn_error(c, CTR_errors_refused, "cannot bind to the source "
+		    "address: %s", strerror(bind_errno));
+	else if ((why = conn_request(c)) != NULL)
 		conn_error(c, CTR_errors_handshake, "cannot make the upgrade "
 		    "request: %s", why);
 	else if (bufferevent_socket_connect(c->bev, sa, (int)salen) == -1)

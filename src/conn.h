@@ -50,11 +50,12 @@ struct conn_ops {
  * tls is NULL. */
 struct conn	*conn_accept(struct job *, struct loop *, int fd,
 		    const struct tls *, const struct conn_ops *, void *priv);
-/* Client side: connects to sa, through TLS unless tls is NULL, and
- * upgrades as copts says; copts must outlive the connection (the job holds
- * it). */
+/* Client side: connects to sa from src (unless NULL: the kernel picks),
+ * through TLS unless tls is NULL, and upgrades as copts says; copts must
+ * outlive the connection (the job holds it). */
 struct conn	*conn_connect(struct job *, struct loop *,
 		    const struct sockaddr *sa, socklen_t salen,
+		    const struct sockaddr *src, socklen_t srclen,
 		    const struct tls *, const struct ws_client_opts *copts,
 		    const struct conn_ops *, void *priv);
 /* Starts the closing handshake with code (or drops a connection that is

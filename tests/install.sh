@@ -175,9 +175,9 @@ expect_completion "--bind --deflate --max-message --msg --name --port --rate --s
 expect_completion "--binary --bind --deflate --max-message --name --port --rate --tls-cert --tls-key" \
 	wsbenchctl start push --size 10 --
 expect_completion "" wsbenchctl start push --port ''
-expect_completion "--ca --connect-rate --connections --deflate --deflate-offer --duration --header --hold --insecure --latency --max-message --name --protocol" \
+expect_completion "--ca --connect-rate --connections --deflate --deflate-offer --duration --header --hold --insecure --latency --max-message --name --protocol --source" \
 	wsbenchctl start recv ws://127.0.0.1:1/ --origin x --header 'A: b' --
-expect_completion "--connect-rate --connections --duration --header --hold --latency --max-message --name --origin --protocol" \
+expect_completion "--connect-rate --connections --duration --header --hold --latency --max-message --name --origin --protocol --source" \
 	wsbenchctl start recv wss://127.0.0.1:1/ --insecure --deflate-offer x --
 expect_completion "" wsbenchctl start recv --ca ''
 expect_completion "max-message" wsbenchctl set m

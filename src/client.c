@@ -660,20 +660,21 @@ client_conn_data(struct conn *c, int opcode, const uint8_t *p, size_t n)
 {
 	struct client_slot	*s = conn_priv(c);
 	size_t			 take = STAMP_LEN - s->head_len;
+	uint64_t		 seq;	/* read to check the stamp, not kept */
 
 	(void)opcode;
 	if (take == 0)
 		return;
 	if (take == STAMP_LEN && n >= STAMP_LEN) {
 		s->head_len = STAMP_LEN;
-		s->stamped = stamp_read(p, n, &s->seq, &s->due) == 0;
+		s->stamped = stamp_read(p, n, &seq, &s->due) == 0;
 		return;
 	}
 	if (take > n)
 		take = n;
 	memcpy(s->head + s->head_len, p, take);
 	if ((s->head_len += take) == STAMP_LEN)
-		s->stamped = stamp_read(s->head, STAMP_LEN, &s->seq,
+		s->stamped = stamp_read(s->head, STAMP_LEN, &seq,
 		    &s->due) == 0;
 }
 

@@ -142,7 +142,7 @@ struct client_slot {
 	uint8_t			 head[STAMP_LEN];
 	size_t			 head_len;
 	int			 stamped;	/* once head_len is whole */
-	uint64_t		 seq, due;	/* the stamp read */
+	uint64_t		 due;		/* the stamp's due time */
 };
 
 /* Reads the URL (pos[0]) and the CLIENT_OPTS into the client j->priv

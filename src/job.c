@@ -514,15 +514,10 @@ job_sample_run(struct job *j, uint64_t now)
 {
 	uint64_t	v[JOB_SERIES_COUNT];
 
-	v[JOB_SERIES_connections] = j->last[CTR_connections];
-	v[JOB_SERIES_connections_opened] = j->rate[CTR_connections_opened];
-	v[JOB_SERIES_messages_received] = j->rate[CTR_messages_received];
-	v[JOB_SERIES_messages_sent] = j->rate[CTR_messages_sent];
-	v[JOB_SERIES_bytes_received] = j->rate[CTR_bytes_received];
-	v[JOB_SERIES_bytes_sent] = j->rate[CTR_bytes_sent];
-	v[JOB_SERIES_connection_errors] = j->rate[CTR_connection_errors];
-	v[JOB_SERIES_latency_p50_ns] = j->latency_p50_1s;
-	v[JOB_SERIES_latency_p99_ns] = j->latency_p99_1s;
+#define JOB_SERIES_SAMPLE(name, source, help)			\
+	v[JOB_SERIES_##name] = j->source;
+	JOB_SERIES(JOB_SERIES_SAMPLE)
+#undef JOB_SERIES_SAMPLE
 	job_run_sample(j->run, now, v);
 }
 

@@ -11,7 +11,7 @@
 #include "timerq.h"
 
 const char *const job_series_name[JOB_SERIES_COUNT] = {
-#define JOB_SERIES_NAME(name, help)	#name,
+#define JOB_SERIES_NAME(name, source, help)	#name,
 	JOB_SERIES(JOB_SERIES_NAME)
 #undef JOB_SERIES_NAME
 };

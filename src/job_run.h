@@ -18,20 +18,31 @@
 
 struct job;
 
-/* The per-second series, declared once: X(name, help). */
+/* The per-second series, declared once: X(name, source, help).  source is
+ * where job.c samples it each second, a member of struct job: a counter's
+ * rate over the second (rate[]), a gauge's value (last[]), or the
+ * second's latency. */
 #define JOB_SERIES(X)							\
-	X(connections, "connections open at the second's end")		\
-	X(connections_opened, "connections opened in the second")	\
-	X(messages_received, "messages received in the second")		\
-	X(messages_sent, "messages sent in the second")			\
-	X(bytes_received, "bytes received in the second")		\
-	X(bytes_sent, "bytes sent in the second")			\
-	X(connection_errors, "connection errors in the second")		\
-	X(latency_p50_ns, "the second's median latency, 0: none")	\
-	X(latency_p99_ns, "the second's 99th percentile latency, 0: none")
+	X(connections, last[CTR_connections],				\
+	    "connections open at the second's end")			\
+	X(connections_opened, rate[CTR_connections_opened],		\
+	    "connections opened in the second")				\
+	X(messages_received, rate[CTR_messages_received],		\
+	    "messages received in the second")				\
+	X(messages_sent, rate[CTR_messages_sent],			\
+	    "messages sent in the second")				\
+	X(bytes_received, rate[CTR_bytes_received],			\
+	    "bytes received in the second")				\
+	X(bytes_sent, rate[CTR_bytes_sent], "bytes sent in the second")	\
+	X(connection_errors, rate[CTR_connection_errors],		\
+	    "connection errors in the second")				\
+	X(latency_p50_ns, latency_p50_1s,				\
+	    "the second's median latency, 0: none")			\
+	X(latency_p99_ns, latency_p99_1s,				\
+	    "the second's 99th percentile latency, 0: none")
 
 enum job_series {
-#define JOB_SERIES_ENUM(name, help)	JOB_SERIES_##name,
+#define JOB_SERIES_ENUM(name, source, help)	JOB_SERIES_##name,
 	JOB_SERIES(JOB_SERIES_ENUM)
 #undef JOB_SERIES_ENUM
 	JOB_SERIES_COUNT

@@ -21,7 +21,7 @@
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* What job_run.c would name and keep: its own names, from JOB_SERIES. */
-#define NAME(name, help)	#name,
+#define NAME(name, source, help)	#name,
 const char *const job_series_name[JOB_SERIES_COUNT] = { JOB_SERIES(NAME) };
 #undef NAME
 

@@ -34,6 +34,10 @@ struct cmd_pending_ops {
 	int	(*poll)(void *, struct cmd_done *);
 	/* The client half-closed: stop waiting (Ctrl-C). */
 	void	(*interrupt)(void *);
+	/* Nanoseconds until it gives up by itself (--timeout), 0 if it
+	 * never will or already has: it is polled then, not at the next
+	 * second. */
+	uint64_t (*left)(void *);
 	/* Done and replied, or the client is gone: let go of everything. */
 	void	(*free)(void *);
 };

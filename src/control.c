@@ -53,6 +53,7 @@ struct control_client {
 	 * half-closed meanwhile. */
 	const struct cmd_pending_ops *pending;
 	void			*pending_arg;
+	struct event		*pending_due;	/* when it gives up */
 	int			 eof;
 };
 
@@ -67,6 +68,8 @@ control_client_free(struct control_client *cc)
 	/* A pending run lets go of its jobs even when its client vanished. */
 	if (cc->pending != NULL)
 		cc->pending->free(cc->pending_arg);
+	if (cc->pending_due != NULL)
+		event_free(cc->pending_due);
 	bufferevent_free(cc->bev);
 	free(cc->watch_name);
 	free(cc->request);
@@ -146,6 +149,44 @@ out:
 		evbuffer_free(done.series);
 }
 
+static void	control_pending_due(evutil_socket_t, short, void *);
+
+/* Polls the pending command again when it will give up by itself; the
+ * next second's tick does if the timer cannot be had. */
+static void
+control_pending_arm(struct control_client *cc)
+{
+	struct timeval	tv;
+	uint64_t	ns;
+
+	if (cc->pending == NULL ||
+	    (ns = cc->pending->left(cc->pending_arg)) == 0)
+		return;
+	if (cc->pending_due == NULL && (cc->pending_due =
+	    evtimer_new(loop_base(loop_main()), control_pending_due, cc)) ==
+	    NULL) {
+		log_warn("%s: evtimer_new", __func__);
+		return;
+	}
+	tv.tv_sec = (time_t)(ns / 1000000000u);
+	tv.tv_usec = (suseconds_t)((ns % 1000000000u + 999) / 1000);
+	evtimer_add(cc->pending_due, &tv);
+}
+
+/* A timer may fire early: polled, the command says how long is left. */
+static void
+control_pending_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_client	*cc = arg;
+
+	(void)fd;
+	(void)what;
+	if (cc->pending == NULL || cc->closing)
+		return;
+	control_pending_poll(cc);
+	control_pending_arm(cc);
+}
+
 /* Polls every pending command: after a job finished or left. */
 static void
 control_jobs_changed(void)
@@ -179,6 +220,7 @@ control_pend(struct control_client *cc, const struct cmd_ctx *ctx)
 	cc->pending = ctx->pending.ops;
 	cc->pending_arg = ctx->pending.arg;
 	bufferevent_set_timeouts(cc->bev, NULL, NULL);
+	control_pending_arm(cc);
 }
 
 static void

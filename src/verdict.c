@@ -220,6 +220,18 @@ verdict_timeout(struct verdict *v, uint64_t ns)
 	v->deadline = verdict_now() + ns;
 }
 
+static uint64_t
+verdict_left(void *arg)
+{
+	struct verdict	*v = arg;
+	uint64_t	 now;
+
+	if (v->deadline == 0 || v->why[0] != '\0')
+		return 0;
+	now = verdict_now();
+	return v->deadline > now ? v->deadline - now : 1;
+}
+
 static void
 verdict_interrupt(void *arg)
 {
@@ -430,5 +442,6 @@ verdict_poll(void *arg, struct cmd_done *done)
 const struct cmd_pending_ops verdict_pending = {
 	.poll = verdict_poll,
 	.interrupt = verdict_interrupt,
+	.left = verdict_left,
 	.free = verdict_free,
 };

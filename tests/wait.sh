@@ -50,6 +50,17 @@ expect_wait 2 "usage: wait" long --bogus
 
 note "not judged: exit 3"
 expect_wait 3 "timed out after 1 s" long --timeout 1s
+# The timeout is kept to the millisecond, not to the next second's tick:
+# three waits of 1.5 s each answer within 0.35 s of it (at a tick, each
+# would be late by a uniform 0 to 1 s).
+for i in 1 2 3; do
+	t0=$(_now_ms)
+	expect_wait 3 "timed out after 1.5 s" long --timeout 1.5s
+	late=$(( $(_now_ms) - t0 - 1500 ))
+	note "wait --timeout 1.5s $i: answered ${late} ms after it"
+	[ "$late" -ge 0 ] && [ "$late" -lt 350 ] ||
+		defect "wait --timeout 1.5s answered ${late} ms after the timeout"
+done
 spawn "$WSBENCHCTL" -s "${DAEMON_SOCK[a]}" wait long >"$WORK/rm.out" 2>"$WORK/rm.err"
 pid=$LAST_PID
 sleep 1

@@ -19,6 +19,7 @@
 #include "control_protocol.h"
 #include "ctl.h"
 #include "ctl_host.h"
+#include "ctl_sum.h"
 
 /* A host's reply, its lines each ending in '\0'. */
 struct many_reply {
@@ -80,36 +81,41 @@ many_start(struct ctl_host *hosts, int n, const char *sock, const char *req,
 	}
 }
 
-/* Each host's status and its error, or ssh's, on stderr; out, if not
- * NULL, is given each output line.  Returns the status. */
+/* Each host's status and its error, or ssh's, on stderr (and in err,
+ * if not NULL); out, if not NULL, is given each output line.  Returns
+ * the status. */
 static int
 many_settle(struct ctl_host *h, const struct many_reply *r,
-    void (*out)(void *, const char *), void *arg)
+    void (*out)(void *, const char *), void *arg, char *err, size_t errlen)
 {
-	const char	*line, *text;
+	const char	*line, *text = NULL;
 	size_t		 off;
-	int		 rc;
+	int		 rc = -1;
 
-	for (off = 0; off < r->len; off += strlen(line) + 1) {
+	for (off = 0; rc == -1 && off < r->len; off += strlen(line) + 1) {
 		line = r->lines + off;
-		if (line[0] == CONTROL_TAG_OUTPUT) {
-			if (out != NULL)
-				out(arg, line + 1);
-			continue;
-		}
-		if ((rc = ctl_end(line, &text)) == -1) {
-			fprintf(stderr, "wsbenchctl: %s: bad reply from "
-			    "wsbenchd\n", h->name);
-			rc = 1;
-		} else if (*text != '\0')
-			fprintf(stderr, "wsbenchctl: %s: %s\n", h->name, text);
+		if (line[0] != CONTROL_TAG_OUTPUT) {
+			if ((rc = ctl_end(line, &text)) == -1) {
+				text = "bad reply from wsbenchd";
+				rc = 1;
+			}
+		} else if (out != NULL)
+			out(arg, line + 1);
+	}
+	if (rc == -1) {
+		text = ctl_host_lost(h);
+		rc = 1;
+	}
+	if (h->fd != -1) {
 		close(h->fd);
 		h->fd = -1;
-		ctl_host_reap(h);
-		return rc;
 	}
-	fprintf(stderr, "wsbenchctl: %s: %s\n", h->name, ctl_host_lost(h));
-	return 1;
+	ctl_host_reap(h);
+	if (*text != '\0')
+		fprintf(stderr, "wsbenchctl: %s: %s\n", h->name, text);
+	if (err != NULL)
+		snprintf(err, errlen, "%s", text);
+	return rc;
 }
 
 static void
@@ -118,14 +124,120 @@ many_line(void *arg, const char *line)
 	printf("%s: %s\n", (const char *)arg, line);
 }
 
+/* Any command but stats and watch: each line under its host's name. */
+static int
+many_generic(struct ctl_host *hosts, int n, struct many_reply *r)
+{
+	int	i, rc, worst = 0;
+
+	for (i = 0; i < n; i++) {
+		rc = many_settle(&hosts[i], &r[i], many_line, hosts[i].name,
+		    NULL, 0);
+		worst = rc > worst ? rc : worst;
+	}
+	return worst;
+}
+
+/* A line of a host's stats text, printed as is and summed. */
+static void
+many_stats_line(void *arg, const char *line)
+{
+	printf("%s\n", line);
+	ctl_sum_text_line(arg, line);
+}
+
+/* stats: each host's under "== HOST", then their sum. */
+static int
+many_stats_text(struct ctl_host *hosts, int n, struct many_reply *r)
+{
+	struct ctl_sum	sum = { 0 };
+	int		i, rc, worst = 0, answered = 0;
+
+	for (i = 0; i < n; i++) {
+		printf("== %s\n", hosts[i].name);
+		ctl_sum_host(&sum);
+		rc = many_settle(&hosts[i], &r[i], many_stats_line, &sum,
+		    NULL, 0);
+		answered += rc == 0;
+		worst = rc > worst ? rc : worst;
+	}
+	printf("== sum of %d hosts\n", answered);
+	ctl_sum_print_text(&sum, stdout);
+	ctl_sum_free(&sum);
+	return worst;
+}
+
+/* s as a JSON string. */
+static void
+many_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++)
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned)*s);
+		else
+			putchar(*s);
+	putchar('"');
+}
+
+/* The output line of a host's stats -j (one, all the JSON). */
+static void
+many_json_line(void *arg, const char *line)
+{
+	const char	**json = arg;
+
+	*json = line;
+}
+
+/* stats -j: {"hosts":[{"host":..,"status":..,"stats" or "error":..}],
+ * "sum":[...]}. */
+static int
+many_stats_json(struct ctl_host *hosts, int n, struct many_reply *r)
+{
+	struct ctl_sum	 sum = { 0 };
+	const char	*json;
+	char		 err[512];
+	int		 i, rc, worst = 0;
+
+	printf("{\"hosts\":[");
+	for (i = 0; i < n; i++) {
+		json = NULL;
+		rc = many_settle(&hosts[i], &r[i], many_json_line, &json, err,
+		    sizeof(err));
+		if (rc == 0 && (json == NULL || ctl_sum_json(&sum, json) == -1)) {
+			snprintf(err, sizeof(err), "bad stats from wsbenchd");
+			fprintf(stderr, "wsbenchctl: %s: %s\n", hosts[i].name,
+			    err);
+			rc = 1;
+		}
+		worst = rc > worst ? rc : worst;
+		printf("%s{\"host\":", i > 0 ? "," : "");
+		many_json_string(hosts[i].name);
+		printf(",\"status\":%d,", rc);
+		if (rc == 0)
+			printf("\"stats\":%s}", json);
+		else {
+			printf("\"error\":");
+			many_json_string(err);
+			printf("}");
+		}
+	}
+	printf("],\"sum\":");
+	ctl_sum_print_json(&sum, stdout);
+	printf("}\n");
+	ctl_sum_free(&sum);
+	return worst;
+}
+
 int
 ctl_many(struct ctl_host *hosts, int n, const char *sock, const char *req,
     size_t len, char **argv, int json, int table)
 {
 	struct many_reply	*r;
-	int			 i, rc, worst = 0;
+	int			 i, rc;
 
-	(void)json;
 	(void)table;
 	if ((r = calloc((size_t)n, sizeof(*r))) == NULL) {
 		perror("wsbenchctl: calloc");
@@ -135,12 +247,16 @@ ctl_many(struct ctl_host *hosts, int n, const char *sock, const char *req,
 	    strcmp(argv[0], "run") == 0);
 	while (ctl_hosts_read(hosts, n, many_store, r) == -1)
 		;
-	for (i = 0; i < n; i++) {
-		rc = many_settle(&hosts[i], &r[i], many_line, hosts[i].name);
-		worst = rc > worst ? rc : worst;
+	if (strcmp(argv[0], "stats") == 0 && json)
+		rc = many_stats_json(hosts, n, r);
+	else if (strcmp(argv[0], "stats") == 0)
+		rc = many_stats_text(hosts, n, r);
+	else
+		rc = many_generic(hosts, n, r);
+	for (i = 0; i < n; i++)
 		free(r[i].lines);
-	}
 	free(r);
-	fflush(stdout);
-	return worst;
+	if (ctl_flush() == 1 && rc == 0)
+		rc = 1;
+	return rc;
 }

@@ -22,19 +22,22 @@
 
 #include "ctl_host.h"
 
-/* One host name; ssh would take a leading '-' as an option. */
+/* One host name, of the list or of the file path; ssh would take a
+ * leading '-' as an option. */
 static int
 host_add(struct ctl_host *hosts, int n, const char *s, size_t len,
-    const char *where)
+    const char *path)
 {
 	if (len == 0 || s[0] == '-' || memchr(s, ' ', len) != NULL ||
 	    memchr(s, '\t', len) != NULL) {
-		fprintf(stderr, "wsbenchctl: -H %s: bad host '%.*s'\n", where,
+		fprintf(stderr, "wsbenchctl: -H%s%s: bad host '%.*s'\n",
+		    path != NULL ? " @" : "", path != NULL ? path : "",
 		    (int)len, s);
 		return -1;
 	}
 	if (n == CTL_HOSTS_MAX) {
-		fprintf(stderr, "wsbenchctl: -H %s: over %d hosts\n", where,
+		fprintf(stderr, "wsbenchctl: -H%s%s: over %d hosts\n",
+		    path != NULL ? " @" : "", path != NULL ? path : "",
 		    CTL_HOSTS_MAX);
 		return -1;
 	}
@@ -104,7 +107,7 @@ ctl_hosts_parse(const char *arg, struct ctl_host **hostsp)
 	else
 		for (;;) {
 			len = strcspn(s, ",");
-			if ((n = host_add(hosts, n, s, len, arg)) == -1 ||
+			if ((n = host_add(hosts, n, s, len, NULL)) == -1 ||
 			    s[len] == '\0')
 				break;
 			s += len + 1;

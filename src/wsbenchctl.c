@@ -363,7 +363,7 @@ ctl_host(struct ctl_host *h, const char *path, const char *req, size_t len,
 	return rc;
 }
 
-/* The options: -H hosts, their number; -R. */
+/* The options before the command. */
 struct ctl_opts {
 	const char	*path, *out, *hosts;
 	int		 json, relay;

@@ -21,6 +21,9 @@
 
 #include "cmd_parse.h"
 #include "control_protocol.h"
+#include "ctl.h"
+#include "ctl_host.h"
+#include "ctl_relay.h"
 #include "paths.h"
 #include "watch_table.h"
 
@@ -28,8 +31,9 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: wsbenchctl [-hjV] [-o file] [-s socket] command "
-	    "[argument ...] (commands: wsbenchctl help)\n");
+	fprintf(f, "usage: wsbenchctl [-hjV] [-H hosts] [-o file] [-s socket] "
+	    "command [argument ...] (commands: wsbenchctl help)\n"
+	    "       wsbenchctl -R [-s socket]\n");
 }
 
 static int
@@ -55,6 +59,7 @@ ctl_connect(const char *path)
 	return fd;
 }
 
+/* Writes it all; -1 with errno set. */
 static int
 ctl_write(int fd, const char *buf, size_t len)
 {
@@ -64,30 +69,12 @@ ctl_write(int fd, const char *buf, size_t len)
 		if ((n = write(fd, buf, len)) == -1) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "wsbenchctl: write: %s\n",
-			    strerror(errno));
 			return -1;
 		}
 		buf += n;
 		len -= (size_t)n;
 	}
 	return 0;
-}
-
-static int
-ctl_send(int fd, int argc, char **argv)
-{
-	char	line[CONTROL_REQUEST_MAX + 1];
-	int	len;
-
-	len = cmd_quote_argv(argc, argv, line, sizeof(line) - 1);
-	if (len < 0) {
-		fprintf(stderr, "wsbenchctl: command too long or contains "
-		    "a newline\n");
-		return -1;
-	}
-	line[len++] = '\n';
-	return ctl_write(fd, line, (size_t)len);
 }
 
 /* run FILE: the file's lines, each as it is, then the end line; within
@@ -156,63 +143,6 @@ ctl_run_file(int argc, char **argv)
 	return NULL;
 }
 
-/* While wait or run waits, the first Ctrl-C half-closes the socket: the
- * daemon stops waiting and replies (a run with its report); a second one
- * leaves at once. */
-static volatile sig_atomic_t	ctl_wait_fd = -1;
-static volatile sig_atomic_t	ctl_wait_interrupted;
-
-static void
-ctl_wait_signal(int sig)
-{
-	(void)sig;
-	if (ctl_wait_interrupted)
-		_exit(130);
-	ctl_wait_interrupted = 1;
-	shutdown(ctl_wait_fd, SHUT_WR);
-}
-
-static void
-ctl_wait_catch(int fd)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = ctl_wait_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	ctl_wait_fd = fd;
-	sigaction(SIGINT, &sa, NULL);
-}
-
-/* A watch piped into a reader that has had enough ends there, well. */
-static int
-ctl_flush(void)
-{
-	if (fflush(stdout) == 0)
-		return -1;
-	if (errno == EPIPE)
-		return 0;
-	fprintf(stderr, "wsbenchctl: standard output: %s\n", strerror(errno));
-	return 1;
-}
-
-/* "#N TEXT": exit N, TEXT on stderr. */
-static int
-ctl_exit_line(const char *line)
-{
-	char	*end;
-	long	 n = strtol(line, &end, 10);
-
-	if (end == line || n < 0 || n > 125)
-		n = 1;
-	while (*end == ' ')
-		end++;
-	if (*end != '\0')
-		fprintf(stderr, "wsbenchctl: %s\n", end);
-	return (int)n;
-}
-
 /* A series line, to the -o file. */
 static int
 ctl_series_line(const char *line, FILE *series)
@@ -230,12 +160,12 @@ ctl_series_line(const char *line, FILE *series)
 static int
 ctl_line(const char *line, int table, FILE *series)
 {
+	const char	*text;
+	int		 rc;
+
 	switch (line[0]) {
 	case CONTROL_TAG_SERIES:
 		return ctl_series_line(line + 1, series);
-	case CONTROL_TAG_EXIT:
-		watch_table_end();
-		return ctl_exit_line(line + 1);
 	case CONTROL_TAG_OUTPUT:
 		if (!table) {
 			printf("%s\n", line + 1);
@@ -244,19 +174,19 @@ ctl_line(const char *line, int table, FILE *series)
 		if (watch_table_record(line + 1) == 0)
 			return -1;
 		break;
-	case CONTROL_TAG_ERROR:
-		watch_table_end();
-		fprintf(stderr, "wsbenchctl: %s\n", line + 1);
-		return 1;
-	case CONTROL_TAG_OK:
-		return 0;
 	}
 	watch_table_end();
-	fprintf(stderr, "wsbenchctl: bad reply from wsbenchd\n");
-	return 1;
+	if ((rc = ctl_end(line, &text)) == -1) {
+		fprintf(stderr, "wsbenchctl: bad reply from wsbenchd\n");
+		return 1;
+	}
+	if (*text != '\0')
+		fprintf(stderr, "wsbenchctl: %s\n", text);
+	return rc;
 }
 
-/* Prints the reply; returns the exit status.  A table ends well when a
+/* Prints the reply and closes fd; returns the exit status, or -1 when
+ * the connection closed before the last line.  A table ends well when a
  * signal stops it. */
 static int
 ctl_reply(int fd, int table, FILE *series)
@@ -280,10 +210,6 @@ ctl_reply(int fd, int table, FILE *series)
 	watch_table_end();
 	if (rc == -1 && watch_table_interrupted())
 		rc = 0;
-	if (rc == -1) {
-		fprintf(stderr, "wsbenchctl: wsbenchd closed the connection\n");
-		rc = 1;
-	}
 	free(line);
 	fclose(f);
 	return rc;
@@ -314,7 +240,7 @@ ctl_argv(int argc, char **argv, int json, int table, int series, int *nargc)
 	static char	  json_opt[] = "-j", table_opt[] = "--table";
 	static char	  series_opt[] = "--series";
 	char		**v;
-	int		  i, n = 0;
+	int		  i, n = 0, opts = 1;
 
 	if ((v = calloc((size_t)argc + 4, sizeof(*v))) == NULL) {
 		perror("wsbenchctl: calloc");
@@ -327,26 +253,45 @@ ctl_argv(int argc, char **argv, int json, int table, int series, int *nargc)
 		v[n++] = table_opt;
 	if (series)
 		v[n++] = series_opt;
-	for (i = 1; i < argc; i++)
-		v[n++] = argv[i];
+	/* Records, not lines: watch -H asks for them, --plain or not. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			opts = 0;
+		if (!opts || !table || (strcmp(argv[i], "-p") != 0 &&
+		    strcmp(argv[i], "--plain") != 0))
+			v[n++] = argv[i];
+	}
 	*nargc = n;
 	return v;
 }
 
-/* Sends the request (and run's file); returns 0, or -1 (said). */
-static int
-ctl_request(int fd, int argc, char **argv, int json, int table, int series,
-    const char *body, size_t body_len)
+/* The request line, then run's file: what every host is sent.  Returns
+ * it (malloc'd), or NULL (said). */
+static char *
+ctl_request(int argc, char **argv, int json, int table, int series,
+    const char *body, size_t body_len, size_t *lenp)
 {
-	char	**v;
-	int	  n, rc;
+	char	**v, *req;
+	int	  n, len;
 
+	if ((req = malloc(CONTROL_REQUEST_MAX + 1 + body_len)) == NULL) {
+		perror("wsbenchctl: malloc");
+		return NULL;
+	}
 	v = ctl_argv(argc, argv, json, table, series, &n);
-	rc = ctl_send(fd, n, v);
+	len = cmd_quote_argv(n, v, req, CONTROL_REQUEST_MAX);
 	free(v);
-	if (rc == 0 && body != NULL)
-		rc = ctl_write(fd, body, body_len);
-	return rc;
+	if (len < 0) {
+		fprintf(stderr, "wsbenchctl: command too long or contains "
+		    "a newline\n");
+		free(req);
+		return NULL;
+	}
+	req[len++] = '\n';
+	if (body != NULL)
+		memcpy(req + len, body, body_len);
+	*lenp = (size_t)len + body_len;
+	return req;
 }
 
 /* A command that waits for its jobs: wait and run. */
@@ -356,81 +301,194 @@ ctl_waits(const char *command)
 	return strcmp(command, "wait") == 0 || strcmp(command, "run") == 0;
 }
 
+/* The command on one socket, local or one host's ssh: the reply as it
+ * comes, a table drawn, the series to its file.  Returns -1 when the
+ * connection closed before the last line. */
+static int
+ctl_one(int fd, const char *req, size_t len, const char *command, int table,
+    FILE *series)
+{
+	if (ctl_write(fd, req, len) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (ctl_waits(command))
+		ctl_wait_catch(fd);
+	return ctl_reply(fd, table, series);
+}
+
+static int
+ctl_local(const char *path, const char *req, size_t len, const char *command,
+    int table, FILE *series)
+{
+	int	fd, rc;
+
+	if ((fd = ctl_connect(path)) == -1)
+		return 1;
+	if ((rc = ctl_one(fd, req, len, command, table, series)) == -1) {
+		fprintf(stderr, "wsbenchctl: wsbenchd closed the connection\n");
+		rc = 1;
+	}
+	return rc;
+}
+
+/* -R: the far end of -H. */
+static int
+ctl_relay_main(const char *path)
+{
+	int	fd;
+
+	if ((fd = ctl_connect(path)) == -1)
+		return 1;
+	return ctl_relay(fd);
+}
+
+/* -H with one host: exactly the local command, over ssh. */
+static int
+ctl_host(struct ctl_host *h, const char *path, const char *req, size_t len,
+    const char *command, int table, FILE *series)
+{
+	int	rc;
+
+	if (ctl_host_spawn(h, path) == -1)
+		return 1;
+	rc = ctl_one(h->fd, req, len, command, table, series);
+	h->fd = -1;
+	if (rc == -1) {
+		fprintf(stderr, "wsbenchctl: %s: %s\n", h->name,
+		    ctl_host_lost(h));
+		return 1;
+	}
+	ctl_host_reap(h);
+	return rc;
+}
+
+/* The options before the command. */
+struct ctl_opts {
+	const char	*path, *out, *hosts;
+	int		 json, relay;
+};
+
+static int
+ctl_options(int argc, char **argv, struct ctl_opts *o)
+{
+	int	ch;
+
+	while ((ch = getopt(argc, argv, "+hH:jo:Rs:V")) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'H':
+			o->hosts = optarg;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'R':
+			o->relay = 1;
+			break;
+		case 's':
+			o->path = optarg;
+			break;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (o->relay && (optind != argc || o->hosts != NULL || o->json ||
+	    o->out != NULL)) {
+		fprintf(stderr, "wsbenchctl: -R takes no command and no "
+		    "other option than -s\n");
+		return -1;
+	}
+	if (!o->relay && optind == argc) {
+		usage(stderr);
+		return -1;
+	}
+	if (o->out != NULL && !ctl_waits(argv[optind])) {
+		fprintf(stderr, "wsbenchctl: -o is for wait and run\n");
+		return -1;
+	}
+	return optind;
+}
+
+/* Opens -o's file; with several hosts there is no one series to write. */
+static int
+ctl_series(const struct ctl_opts *o, int nhosts, FILE **series)
+{
+	if (o->out == NULL)
+		return 0;
+	if (nhosts > 1) {
+		fprintf(stderr, "wsbenchctl: -o takes one host's series, not "
+		    "%d hosts'\n", nhosts);
+		return -1;
+	}
+	if ((*series = fopen(o->out, "w")) == NULL) {
+		fprintf(stderr, "wsbenchctl: %s: %s\n", o->out,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	char		 buf[256];
-	const char	*path = NULL, *out = NULL, *file;
-	char		*body = NULL;
-	size_t		 body_len = 0;
+	struct ctl_opts	 o = { 0 };
+	struct ctl_host	*hosts = NULL;
+	char		 buf[256], *req, *body = NULL;
+	const char	*file;
+	size_t		 body_len = 0, len;
 	FILE		*series = NULL;
-	int		 ch, fd, json = 0, rc, table;
+	int		 i, nhosts = 0, rc, table;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	while ((ch = getopt(argc, argv, "+hjo:s:V")) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'j':
-			json = 1;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 's':
-			path = optarg;
-			break;
-		case 'V':
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0) {
-		usage(stderr);
+	if ((i = ctl_options(argc, argv, &o)) == -1)
 		return 2;
-	}
-	if (out != NULL && !ctl_waits(argv[0])) {
-		fprintf(stderr, "wsbenchctl: -o is for wait and run\n");
+	argc -= i;
+	argv += i;
+	signal(SIGPIPE, SIG_IGN);
+	if (o.relay || (o.hosts == NULL && o.path == NULL))
+		o.path = paths_socket(0, buf, sizeof(buf));
+	if (o.relay)
+		return ctl_relay_main(o.path);
+	if (o.hosts != NULL && (nhosts = ctl_hosts_parse(o.hosts, &hosts)) == -1)
 		return 2;
-	}
 	if (strcmp(argv[0], "run") == 0 &&
 	    (file = ctl_run_file(argc, argv)) != NULL &&
 	    (body = ctl_body(file, &body_len)) == NULL)
 		return 2;
-	if (out != NULL && (series = fopen(out, "w")) == NULL) {
-		fprintf(stderr, "wsbenchctl: %s: %s\n", out, strerror(errno));
-		free(body);
+	if (ctl_series(&o, nhosts, &series) == -1)
 		return 2;
-	}
-	if (path == NULL)
-		path = paths_socket(0, buf, sizeof(buf));
-	signal(SIGPIPE, SIG_IGN);
-	if ((fd = ctl_connect(path)) == -1) {
-		free(body);
-		return 1;
-	}
 	table = ctl_table(argc, argv);
-	rc = ctl_request(fd, argc, argv, json, table, series != NULL, body,
-	    body_len);
+	req = ctl_request(argc, argv, o.json, table || (nhosts > 1 &&
+	    strcmp(argv[0], "watch") == 0), series != NULL, body, body_len,
+	    &len);
 	free(body);
-	if (rc == -1) {
-		close(fd);
+	if (req == NULL)
 		return 1;
-	}
-	if (ctl_waits(argv[0]))
-		ctl_wait_catch(fd);
-	rc = ctl_reply(fd, table, series);
+	if (nhosts == 0)
+		rc = ctl_local(o.path, req, len, argv[0], table, series);
+	else if (nhosts == 1)
+		rc = ctl_host(&hosts[0], o.path, req, len, argv[0], table,
+		    series);
+	else
+		rc = ctl_many(hosts, nhosts, o.path, req, len, argv, o.json,
+		    table);
+	free(req);
+	ctl_hosts_free(hosts, nhosts);
 	if (series != NULL && fclose(series) != 0) {
-		fprintf(stderr, "wsbenchctl: %s: %s\n", out, strerror(errno));
+		fprintf(stderr, "wsbenchctl: %s: %s\n", o.out, strerror(errno));
 		rc = rc == 0 ? 1 : rc;
 	}
 	return rc;

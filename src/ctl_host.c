@@ -243,6 +243,7 @@ host_read(struct ctl_host *h, int i, int (*line)(void *, int, char *),
 		return 0;
 	if (n <= 0) {
 		h->eof = 1;
+		line(arg, i, NULL);
 		return -1;
 	}
 	h->inlen += (size_t)n;

@@ -33,8 +33,9 @@ int	ctl_host_reap(struct ctl_host *h);
  * closed; returns the message (static). */
 const char *ctl_host_lost(struct ctl_host *h);
 /* Reads every host until each has closed (or line returned -1 for it),
- * calling line for each whole line, its newline cut.  Returns 0, or -1
- * when a signal came first: call again to go on. */
+ * calling line for each whole line, its newline cut, and with NULL when
+ * the host closed.  Returns 0, or -1 when a signal came first: call
+ * again to go on. */
 int	ctl_hosts_read(struct ctl_host *, int n,
 	    int (*line)(void *, int host, char *line), void *arg);
 

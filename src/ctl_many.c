@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "ctl_host.h"
 #include "ctl_sum.h"
+#include "watch_table.h"
 
 /* A host's reply, its lines each ending in '\0'. */
 struct many_reply {
@@ -33,9 +34,12 @@ many_store(void *arg, int i, char *line)
 {
 	struct many_reply	*r = (struct many_reply *)arg + i;
 	const char		*text;
-	size_t			 n = strlen(line) + 1;
+	size_t			 n;
 	char			*p;
 
+	if (line == NULL)
+		return -1;
+	n = strlen(line) + 1;
 	if (r->cap - r->len < n) {
 		if ((p = realloc(r->lines, r->cap + n + 4096)) == NULL) {
 			perror("wsbenchctl: realloc");
@@ -231,6 +235,61 @@ many_stats_json(struct ctl_host *hosts, int n, struct many_reply *r)
 	return worst;
 }
 
+/* watch: what each host has, live. */
+struct many_watch {
+	struct ctl_host	*hosts;
+	int		 worst;
+};
+
+static int
+many_watch_line(void *arg, int i, char *line)
+{
+	struct many_watch	*w = arg;
+	const char		*text = NULL;
+	int			 rc;
+
+	if (line != NULL && line[0] == CONTROL_TAG_OUTPUT &&
+	    watch_table_host_record(i, line + 1) == 0)
+		return 0;
+	watch_table_host_gone(i);
+	if (line == NULL) {
+		text = ctl_host_lost(&w->hosts[i]);
+		rc = 1;
+	} else if ((rc = ctl_end(line, &text)) == -1) {
+		text = "bad reply from wsbenchd";
+		rc = 1;
+	}
+	if (*text != '\0')
+		fprintf(stderr, "wsbenchctl: %s: %s\n", w->hosts[i].name, text);
+	w->worst = rc > w->worst ? rc : w->worst;
+	return -1;
+}
+
+/* Until every host has ended, or a signal ends the table. */
+static int
+many_watch(struct ctl_host *hosts, int n, int plain)
+{
+	struct many_watch	 w = { hosts, 0 };
+	const char		*names[CTL_HOSTS_MAX];
+	int			 i;
+
+	for (i = 0; i < n; i++)
+		names[i] = hosts[i].name;
+	watch_table_hosts(names, n, plain);
+	while (ctl_hosts_read(hosts, n, many_watch_line, &w) == -1 &&
+	    !watch_table_interrupted())
+		;
+	watch_table_end();
+	for (i = 0; i < n; i++) {
+		if (hosts[i].fd != -1) {
+			close(hosts[i].fd);
+			hosts[i].fd = -1;
+		}
+		ctl_host_reap(&hosts[i]);
+	}
+	return w.worst;
+}
+
 int
 ctl_many(struct ctl_host *hosts, int n, const char *sock, const char *req,
     size_t len, char **argv, int json, int table)
@@ -238,13 +297,14 @@ ctl_many(struct ctl_host *hosts, int n, const char *sock, const char *req,
 	struct many_reply	*r;
 	int			 i, rc;
 
-	(void)table;
+	many_start(hosts, n, sock, req, len, strcmp(argv[0], "wait") == 0 ||
+	    strcmp(argv[0], "run") == 0);
+	if (strcmp(argv[0], "watch") == 0)
+		return many_watch(hosts, n, !table);
 	if ((r = calloc((size_t)n, sizeof(*r))) == NULL) {
 		perror("wsbenchctl: calloc");
 		return 1;
 	}
-	many_start(hosts, n, sock, req, len, strcmp(argv[0], "wait") == 0 ||
-	    strcmp(argv[0], "run") == 0);
 	while (ctl_hosts_read(hosts, n, many_store, r) == -1)
 		;
 	if (strcmp(argv[0], "stats") == 0 && json)

@@ -5,6 +5,9 @@
  * its top left corner, with ANSI sequences every terminal in use knows:
  * cursor home, erase to the end of the line and of the screen, hide and
  * show the cursor.  The last table stays on the screen at the end.
+ * With several hosts (-H) the table gains a HOST column, and a sum row
+ * per job name adds up the hosts' latest records; it is drawn once each
+ * host sent its second, or as lines on a pipe.
  */
 
 #include "config.h"
@@ -13,6 +16,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +33,43 @@
 /* A job record; v holds its numbers, from CONTROL_WATCH_CONNS on, and
  * WT_NONE for a latency the job does not have. */
 struct wt_row {
+	char		host[WT_NAME_MAX];	/* with several hosts */
+	int		sum;			/* a sum row */
 	char		name[WT_NAME_MAX];
 	char		kind[WT_NAME_MAX];
 	uint64_t	v[CONTROL_WATCH_FIELDS];
 };
 
 #define WT_NONE		UINT64_MAX
-#define WT_NCOLS	8
-#define WT_NLEFT	2	/* the name and the kind; numbers go right */
+#define WT_NCOLS	9
+#define WT_NLEFT	3	/* host, name and kind; numbers go right */
 static const char *const wt_header[WT_NCOLS] = {
-	"JOB", "KIND", "CONNS", "MSG/S IN", "MSG/S OUT", "MB/S", "ERRORS",
-	"P99"
+	"HOST", "JOB", "KIND", "CONNS", "MSG/S IN", "MSG/S OUT", "MB/S",
+	"ERRORS", "P99"
+};
+#define WT_SUM		"sum"	/* the host of a sum row */
+
+/* A frame's rows.  Without -H the HOST column is not shown. */
+struct wt_rows {
+	struct wt_row	*rows;
+	size_t		 n, cap;
 };
 
-static struct wt_row		*wt_rows;
-static size_t			 wt_nrows, wt_cap;
+/* What a host sent: its last whole second, and the one coming. */
+struct wt_host {
+	const char	*name;
+	struct wt_rows	 last, next;
+	int		 fresh;		/* a second since the last frame */
+	int		 gone;
+};
+
+static struct wt_rows		 wt_frame;
+static struct wt_host		*wt_hosts;
+static int			 wt_nhosts, wt_plain;
+static size_t			 wt_first = 1;	/* the first column shown */
+static struct timespec		 wt_drawn;
 static int			 wt_active;
-static volatile sig_atomic_t	 wt_stop;
+static volatile sig_atomic_t	 wt_stop = 0;
 
 static void
 wt_signal(int sig)
@@ -146,20 +170,21 @@ wt_latency(char *buf, uint64_t ns)
 static void
 wt_cells(const struct wt_row *r, char cell[WT_NCOLS][WT_CELL_MAX])
 {
-	snprintf(cell[0], WT_CELL_MAX, "%s", r->name);
-	snprintf(cell[1], WT_CELL_MAX, "%s", r->kind);
-	snprintf(cell[2], WT_CELL_MAX, "%llu",
+	snprintf(cell[0], WT_CELL_MAX, "%s", r->host);
+	snprintf(cell[1], WT_CELL_MAX, "%s", r->name);
+	snprintf(cell[2], WT_CELL_MAX, "%s", r->kind);
+	snprintf(cell[3], WT_CELL_MAX, "%llu",
 	    (unsigned long long)r->v[CONTROL_WATCH_CONNS]);
-	wt_count(cell[3], r->v[CONTROL_WATCH_MSGS_IN]);
-	wt_count(cell[4], r->v[CONTROL_WATCH_MSGS_OUT]);
+	wt_count(cell[4], r->v[CONTROL_WATCH_MSGS_IN]);
+	wt_count(cell[5], r->v[CONTROL_WATCH_MSGS_OUT]);
 	/* Wire bytes both ways, as a job's load on the network. */
-	wt_sig(cell[5], (double)(r->v[CONTROL_WATCH_BYTES_IN] +
+	wt_sig(cell[6], (double)(r->v[CONTROL_WATCH_BYTES_IN] +
 	    r->v[CONTROL_WATCH_BYTES_OUT]) / 1e6,
 	    "");
-	snprintf(cell[6], WT_CELL_MAX, "%llu",
+	snprintf(cell[7], WT_CELL_MAX, "%llu",
 	    (unsigned long long)r->v[CONTROL_WATCH_ERRORS]);
 	/* The last second's, of the jobs that time messages. */
-	wt_latency(cell[7], r->v[CONTROL_WATCH_P99]);
+	wt_latency(cell[8], r->v[CONTROL_WATCH_P99]);
 }
 
 static void
@@ -167,13 +192,14 @@ wt_widen(size_t width[WT_NCOLS], char cell[WT_NCOLS][WT_CELL_MAX])
 {
 	size_t	i, n;
 
-	for (i = 0; i < WT_NCOLS; i++)
+	for (i = wt_first; i < WT_NCOLS; i++)
 		if ((n = strlen(cell[i])) > width[i])
 			width[i] = n;
 }
 
 /* One line of the table, cut at the terminal's last column but one: a
- * line filling it would leave the cursor waiting to wrap. */
+ * line filling it would leave the cursor waiting to wrap.  As plain
+ * lines, all of it, its trailing blanks cut. */
 static void
 wt_line(const size_t width[WT_NCOLS], char cell[WT_NCOLS][WT_CELL_MAX],
     size_t cols)
@@ -182,14 +208,20 @@ wt_line(const size_t width[WT_NCOLS], char cell[WT_NCOLS][WT_CELL_MAX],
 	size_t	i, len = 0;
 	int	n;
 
-	for (i = 0; i < WT_NCOLS && len < sizeof(line); i++) {
+	for (i = wt_first; i < WT_NCOLS && len < sizeof(line); i++) {
 		n = snprintf(line + len, sizeof(line) - len,
-		    i < WT_NLEFT ? "%s%-*s" : "%s%*s", i > 0 ? "  " : "",
+		    i < WT_NLEFT ? "%s%-*s" : "%s%*s", i > wt_first ? "  " : "",
 		    (int)width[i], cell[i]);
 		len += n > 0 ? (size_t)n : 0;
 	}
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
+	if (wt_plain) {
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		printf("%.*s\n", (int)len, line);
+		return;
+	}
 	if (cols > 0 && len >= cols)
 		len = cols - 1;
 	printf("%.*s\033[K\n", (int)len, line);
@@ -204,10 +236,27 @@ wt_header_cells(char cell[WT_NCOLS][WT_CELL_MAX])
 		snprintf(cell[i], WT_CELL_MAX, "%s", wt_header[i]);
 }
 
+/* The total of all jobs (of all hosts), sum rows aside. */
+static void
+wt_total(struct wt_row *total)
+{
+	size_t	i, j;
+
+	memset(total, 0, sizeof(*total));
+	snprintf(total->name, sizeof(total->name), "total");
+	/* Percentiles of several jobs do not add up: none for the total. */
+	total->v[CONTROL_WATCH_P99] = WT_NONE;
+	for (i = 0; i < wt_frame.n; i++)
+		for (j = CONTROL_WATCH_CONNS; j < CONTROL_WATCH_P99; j++)
+			if (!wt_frame.rows[i].sum)
+				total->v[j] += wt_frame.rows[i].v[j];
+}
+
 /*
  * The header, a row a job, and the total of all jobs.  Rows the terminal
  * has no lines for give way to a count of them, so that the table never
- * scrolls and home is still its top.
+ * scrolls and home is still its top.  As plain lines: all, then a blank
+ * line.
  */
 static void
 wt_draw(void)
@@ -215,21 +264,16 @@ wt_draw(void)
 	struct winsize	ws;
 	struct wt_row	total;
 	char		cell[WT_NCOLS][WT_CELL_MAX];
-	size_t		width[WT_NCOLS], i, j, shown = wt_nrows, cols = 0;
+	size_t		width[WT_NCOLS], i, shown = wt_frame.n, cols = 0;
 
-	if (!wt_active)
+	if (!wt_active && !wt_plain)
 		wt_start();
-	memset(&total, 0, sizeof(total));
-	snprintf(total.name, sizeof(total.name), "total");
-	/* Percentiles of several jobs do not add up: none for the total. */
-	total.v[CONTROL_WATCH_P99] = WT_NONE;
-	for (i = 0; i < wt_nrows; i++)
-		for (j = CONTROL_WATCH_CONNS; j < CONTROL_WATCH_P99; j++)
-			total.v[j] += wt_rows[i].v[j];
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+	wt_total(&total);
+	if (!wt_plain && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0) {
 		cols = ws.ws_col;
 		/* The header, the total, the count, the cursor's line. */
-		if (wt_nrows + 3 > ws.ws_row)
+		if (wt_frame.n + 3 > ws.ws_row)
 			shown = ws.ws_row > 4 ? ws.ws_row - 4u : 0;
 	}
 
@@ -237,24 +281,25 @@ wt_draw(void)
 	wt_header_cells(cell);
 	wt_widen(width, cell);
 	for (i = 0; i < shown; i++) {
-		wt_cells(&wt_rows[i], cell);
+		wt_cells(&wt_frame.rows[i], cell);
 		wt_widen(width, cell);
 	}
 	wt_cells(&total, cell);
 	wt_widen(width, cell);
 
-	printf("\033[H");
+	if (!wt_plain)
+		printf("\033[H");
 	wt_header_cells(cell);
 	wt_line(width, cell, cols);
 	for (i = 0; i < shown; i++) {
-		wt_cells(&wt_rows[i], cell);
+		wt_cells(&wt_frame.rows[i], cell);
 		wt_line(width, cell, cols);
 	}
-	if (shown < wt_nrows)
-		printf("(%zu more)\033[K\n", wt_nrows - shown);
+	if (shown < wt_frame.n)
+		printf("(%zu more)\033[K\n", wt_frame.n - shown);
 	wt_cells(&total, cell);
 	wt_line(width, cell, cols);
-	printf("\033[J");
+	printf(wt_plain ? "\n" : "\033[J");
 	fflush(stdout);
 }
 
@@ -295,37 +340,151 @@ wt_parse(const char *fields, struct wt_row *r)
 	return 0;
 }
 
-static void
-wt_grow(void)
+/* Room for one more row in rs. */
+static struct wt_row *
+wt_add(struct wt_rows *rs)
 {
 	struct wt_row	*p;
-	size_t		 cap = wt_cap == 0 ? 16 : wt_cap * 2;
+	size_t		 cap = rs->cap == 0 ? 16 : rs->cap * 2;
 
-	if ((p = reallocarray(wt_rows, cap, sizeof(*p))) == NULL) {
-		watch_table_end();
-		perror("wsbenchctl: reallocarray");
-		exit(1);
+	if (rs->n == rs->cap) {
+		if ((p = reallocarray(rs->rows, cap, sizeof(*p))) == NULL) {
+			watch_table_end();
+			perror("wsbenchctl: reallocarray");
+			exit(1);
+		}
+		rs->rows = p;
+		rs->cap = cap;
 	}
-	wt_rows = p;
-	wt_cap = cap;
+	p = &rs->rows[rs->n];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* A record into rs; returns 1 at the end record, 0 after a job's, -1 if
+ * it is not one. */
+static int
+wt_record(struct wt_rows *rs, const char *line)
+{
+	size_t	tag = strlen(CONTROL_WATCH_JOB CONTROL_WATCH_SEP);
+
+	if (strcmp(line, CONTROL_WATCH_END) == 0)
+		return 1;
+	if (strncmp(line, CONTROL_WATCH_JOB CONTROL_WATCH_SEP, tag) != 0 ||
+	    wt_parse(line + tag, wt_add(rs)) == -1)
+		return -1;
+	rs->n++;
+	return 0;
 }
 
 int
 watch_table_record(const char *line)
 {
-	size_t	tag = strlen(CONTROL_WATCH_JOB CONTROL_WATCH_SEP);
+	int	rc;
 
-	if (strcmp(line, CONTROL_WATCH_END) == 0) {
+	if ((rc = wt_record(&wt_frame, line)) == 1) {
 		wt_draw();
-		wt_nrows = 0;
-		return 0;
+		wt_frame.n = 0;
 	}
-	if (strncmp(line, CONTROL_WATCH_JOB CONTROL_WATCH_SEP, tag) != 0)
-		return -1;
-	if (wt_nrows == wt_cap)
-		wt_grow();
-	if (wt_parse(line + tag, &wt_rows[wt_nrows]) == -1)
-		return -1;
-	wt_nrows++;
+	return rc == -1 ? -1 : 0;
+}
+
+void
+watch_table_hosts(const char *const *names, int n, int plain)
+{
+	int	i;
+
+	if ((wt_hosts = calloc((size_t)n, sizeof(*wt_hosts))) == NULL) {
+		perror("wsbenchctl: calloc");
+		exit(1);
+	}
+	for (i = 0; i < n; i++)
+		wt_hosts[i].name = names[i];
+	wt_nhosts = n;
+	wt_plain = plain;
+	wt_first = 0;
+	clock_gettime(CLOCK_MONOTONIC, &wt_drawn);
+}
+
+/* A sum row per job name, of the hosts' last seconds, after them. */
+static void
+wt_sums(void)
+{
+	struct wt_row	 r, *sum;
+	size_t		 i, j, k, n = wt_frame.n;
+
+	for (i = 0; i < n; i++) {
+		r = wt_frame.rows[i];
+		for (j = n; j < wt_frame.n; j++)
+			if (strcmp(wt_frame.rows[j].name, r.name) == 0)
+				break;
+		if (j == wt_frame.n) {
+			sum = wt_add(&wt_frame);
+			wt_frame.n++;
+			*sum = r;
+			snprintf(sum->host, sizeof(sum->host), WT_SUM);
+			sum->sum = 1;
+			/* A percentile is not a sum, nor is their largest. */
+			sum->v[CONTROL_WATCH_P99] = WT_NONE;
+			continue;
+		}
+		sum = &wt_frame.rows[j];
+		for (k = CONTROL_WATCH_CONNS; k < CONTROL_WATCH_P99; k++)
+			sum->v[k] += r.v[k];
+	}
+}
+
+/* The frame of every host's last second, drawn once each live host sent
+ * one more, or a second and a half passed. */
+static void
+wt_hosts_frame(void)
+{
+	struct timespec	now;
+	size_t		i;
+	int		h, all = 1;
+
+	for (h = 0; h < wt_nhosts; h++)
+		all &= wt_hosts[h].fresh || wt_hosts[h].gone;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!all && (now.tv_sec - wt_drawn.tv_sec) * 1000 +
+	    (now.tv_nsec - wt_drawn.tv_nsec) / 1000000 < 1500)
+		return;
+	wt_drawn = now;
+	wt_frame.n = 0;
+	for (h = 0; h < wt_nhosts; h++) {
+		wt_hosts[h].fresh = 0;
+		for (i = 0; i < wt_hosts[h].last.n; i++) {
+			*wt_add(&wt_frame) = wt_hosts[h].last.rows[i];
+			snprintf(wt_frame.rows[wt_frame.n].host, WT_NAME_MAX,
+			    "%s", wt_hosts[h].name);
+			wt_frame.n++;
+		}
+	}
+	wt_sums();
+	wt_draw();
+}
+
+int
+watch_table_host_record(int h, const char *line)
+{
+	struct wt_host	*wh = &wt_hosts[h];
+	struct wt_rows	 t;
+	int		 rc;
+
+	if ((rc = wt_record(&wh->next, line)) != 1)
+		return rc;
+	t = wh->last;
+	wh->last = wh->next;
+	wh->next = t;
+	wh->next.n = 0;
+	wh->fresh = 1;
+	wt_hosts_frame();
 	return 0;
+}
+
+void
+watch_table_host_gone(int h)
+{
+	wt_hosts[h].gone = 1;
+	wt_hosts[h].last.n = 0;
 }

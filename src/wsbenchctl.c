@@ -316,7 +316,7 @@ ctl_argv(int argc, char **argv, int json, int table, int series, int *nargc)
 	static char	  json_opt[] = "-j", table_opt[] = "--table";
 	static char	  series_opt[] = "--series";
 	char		**v;
-	int		  i, n = 0;
+	int		  i, n = 0, opts = 1;
 
 	if ((v = calloc((size_t)argc + 4, sizeof(*v))) == NULL) {
 		perror("wsbenchctl: calloc");
@@ -329,8 +329,14 @@ ctl_argv(int argc, char **argv, int json, int table, int series, int *nargc)
 		v[n++] = table_opt;
 	if (series)
 		v[n++] = series_opt;
-	for (i = 1; i < argc; i++)
-		v[n++] = argv[i];
+	/* Records, not lines: watch -H asks for them, --plain or not. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			opts = 0;
+		if (!opts || !table || (strcmp(argv[i], "-p") != 0 &&
+		    strcmp(argv[i], "--plain") != 0))
+			v[n++] = argv[i];
+	}
 	*nargc = n;
 	return v;
 }

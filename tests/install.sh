@@ -152,7 +152,8 @@ cmds=$(ctl a help | awk '{ print $1 }' | sort | xargs) ||
 	fail "help failed"
 expect_completion "$cmds" wsbenchctl ''
 expect_completion "start stats stop" wsbenchctl st
-expect_completion "-V -h -j -o -s" wsbenchctl -
+expect_completion "-H -R -V -h -j -o -s" wsbenchctl -
+expect_completion "start stats stop" wsbenchctl -H h1,h2 st
 expect_completion "start stats stop" wsbenchctl -j -s "$sock" st
 kinds=$(ctl a start nosuchkind 2>&1 | sed -n 's/.*(valid: \(.*\))$/\1/p')
 [ -n "$kinds" ] || fail "start nosuchkind lists no kinds"

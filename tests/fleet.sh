@@ -7,12 +7,13 @@
 # h2 and h3 a recv job each against it.  Checked, with every figure printed:
 # the sum of `wsbenchctl -H h1,h2,h3 stats` (text and -j) against the
 # per-host numbers (exact); the Grafana dashboard's sum queries against the
-# per-host counts (totals and rates within 2%); what push sent against what
-# the two recv jobs received (exact); `-H ... stop` leaves no job.
+# per-host counts (totals and rates within 2%); watch's rows per host and
+# the sum; what push sent against what the two recv jobs received (exact);
+# `-H ... stop` leaves no job.
 # Everything it makes (processes, namespaces, links, files) is removed at
 # the end, also on failure.  Needs root and `ip netns` (skipped, 77,
 # without); a missing tool (sshd, ssh, prometheus ...) is a failure.
-# Bounded by TEST_TIMEOUT, 170 s; about 60 s on an idle machine.
+# Bounded by TEST_TIMEOUT, 170 s; about 60 s on a loaded 2-core machine.
 #
 # wait_until conditions are single-quoted on purpose: evaluated at each try.
 # shellcheck disable=SC2016
@@ -290,6 +291,17 @@ check "the dashboard's rates" dashboard --prometheus "$PROM" \
 check "the dashboard's connections" dashboard --prometheus "$PROM" \
 	--dashboard "$DASHBOARD" totals --title 'Total connections' --start "$t0" \
 	--expect h1=$((2 * N)) --expect h2="$N" --expect h3="$N"
+
+# watch: a row per host and job, and the sum per job name.
+spawn "$WSBENCHCTL" -H h1,h2,h3 watch --plain >"$WORK/watch" 2>"$WORK/watch.err"
+wpid=$LAST_PID
+wait_until 20 'grep -Eq "^sum +r +recv +$((2 * N)) " "$WORK/watch"' ||
+	defect "-H h1,h2,h3 watch --plain: no sum row of r's $((2 * N)) connections: $(cat "$WORK/watch.err")"
+kill_pid "$wpid"
+for row in "h1 +p +push +$((2 * N))" "h2 +r +recv +$N" "h3 +r +recv +$N" "sum +p +push +$((2 * N))"; do
+	grep -Eq "^$row " "$WORK/watch" || defect "-H h1,h2,h3 watch --plain: no row '$row'"
+done
+grep -E '^(HOST|sum) ' "$WORK/watch" | tail -n 3 | sed 's/^/    /'
 
 # --- the end: push finishes first, so that recv gets all it sent ------------------
 fleet_is h1 "finishing p" stop --keep p

@@ -10,7 +10,7 @@
 
 struct ctl_host;
 
-/* If line is a reply's last line (control_protocol.h), returns its exit
+/* ctl_reply.c.  If line is a reply's last line (control_protocol.h), returns its exit
  * status and points text at its message ("" for none); else -1. */
 int	ctl_end(const char *line, const char **text);
 /* Makes the first Ctrl-C half-close fd too (wait and run). */

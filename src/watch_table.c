@@ -16,11 +16,11 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control_protocol.h"
@@ -69,7 +69,7 @@ static int			 wt_nhosts, wt_plain;
 static size_t			 wt_first = 1;	/* the first column shown */
 static struct timespec		 wt_drawn;
 static int			 wt_active;
-static volatile sig_atomic_t	 wt_stop = 0;
+static volatile sig_atomic_t	 wt_stop;
 
 static void
 wt_signal(int sig)

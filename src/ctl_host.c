@@ -134,6 +134,29 @@ ctl_hosts_free(struct ctl_host *hosts, int n)
 	free(hosts);
 }
 
+/* s quoted for the remote shell, which ssh hands its words to joined by
+ * spaces: in single quotes, each of its own as '\''. */
+static char *
+host_shell_quote(const char *s)
+{
+	char	*q, *p;
+
+	if ((q = malloc(strlen(s) * 4 + 3)) == NULL)
+		return NULL;
+	p = q;
+	*p++ = '\'';
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else
+			*p++ = *s;
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return q;
+}
+
 /* In the child: ssh's stdin and stdout are the socket; its stderr is
  * ours, for its own messages. */
 static void
@@ -144,7 +167,8 @@ host_exec(int fd, const char *host, const char *sock)
 	static char	 relay[] = "-R", s[] = "-s";
 	const char	*cmd = getenv("WSBENCH_SSH");
 	char		*script, *argv[] = { ssh, strdup(host), ctl, relay,
-	    sock != NULL ? s : NULL, sock != NULL ? strdup(sock) : NULL, NULL };
+	    sock != NULL ? s : NULL, sock != NULL ? host_shell_quote(sock) :
+	    NULL, NULL };
 
 	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1)
 		_exit(255);

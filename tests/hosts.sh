@@ -40,6 +40,12 @@ WSBENCH_SOCKET=$WORK/none.sock "$WSBENCHCTL" -R </dev/null >"$WORK/out" 2>"$WORK
 expect_rc 1 "-R without a daemon" $?
 grep -q 'cannot connect' "$WORK/err" || defect "-R without a daemon: $(cat "$WORK/err")"
 
+note "-s names the remote socket, quoted for the remote shell"
+ln -s "${DAEMON_SOCK[a]}" "$WORK/it's a \$HOME.sock"
+hctl -H a -s "$WORK/it's a \$HOME.sock" version >"$WORK/out" 2>"$WORK/err"
+expect_rc 0 "-H a -s with a quote, a space and a \$" $?
+grep -qx 'wsbench .*' "$WORK/out" || defect "-H a -s ... version printed: $(cat "$WORK/out")"
+
 start_push a p --rate 20
 url=ws://127.0.0.1:$PUSH_PORT/
 refused=ws://127.0.0.1:$(free_port)/

@@ -221,34 +221,20 @@ for h in "${HOSTS[@]}"; do
 	printf -- "- targets: ['%s:%s']\n  labels:\n    instance: %s\n" \
 		"${ADDR[$h]}" "$MPORT" "$h"
 done >"$WORK/targets.yml"
-prom_port=$(free_port) || fail "free_port failed"
-PROM=http://127.0.0.1:$prom_port
-cat >"$WORK/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
+t0=$(now)
+start_prometheus <<EOF
   - job_name: wsbench
     file_sd_configs:
       - files: ['$WORK/targets.yml']
 EOF
-promtool check config "$WORK/prometheus.yml" >"$WORK/promtool.out" 2>&1 ||
-	fail "promtool check config: $(cat "$WORK/promtool.out")"
-t0=$(now)
-spawn prometheus --config.file="$WORK/prometheus.yml" \
-	--storage.tsdb.path="$WORK/prom-data" \
-	--web.listen-address="127.0.0.1:$prom_port" \
-	--log.level=warn >"$WORK/prometheus.log" 2>&1
-prom_pid=$LAST_PID
 # prom EXPR: the values of an instant query, "instance value" a line.
 prom() {
 	curl -sS --max-time 10 "$PROM/api/v1/query" --data-urlencode "query=$1" |
 		json_get '"\n".join("%s %s" % (r["metric"].get("instance", ""),
 			r["value"][1]) for r in j["data"]["result"])'
 }
-if ! wait_until 30 '[ "$(prom "sum(up)" 2>/dev/null)" = " 3" ] || ! alive $prom_pid' ||
-	! alive "$prom_pid"; then
+if ! wait_until 30 '[ "$(prom "sum(up)" 2>/dev/null)" = " 3" ] || ! alive $PROM_PID' ||
+	! alive "$PROM_PID"; then
 	fail "Prometheus does not scrape h1 h2 h3: $(tail -n 20 "$WORK/prometheus.log")"
 fi
 note "prometheus on $PROM scrapes h1 h2 h3 every second (file_sd)"
@@ -359,7 +345,7 @@ fleet_is h2,h3 $'h2: stopping r\nh3: stopping r' stop r
 printf '# the fleet\nh1\n\nh2\nh3\n' >"$WORK/hosts"
 fleet_is "@$WORK/hosts" $'h1: []\nh2: []\nh3: []' -j list
 
-kill_pid "$prom_pid"
+kill_pid "$PROM_PID"
 for h in "${HOSTS[@]}"; do
 	kill_pid "${SSHD_PID[$h]}"
 	stop_daemon "$h"

@@ -49,31 +49,16 @@ pport=$PUSH_PORT
 inst_a=127.0.0.1:${DAEMON_MPORT[a]}
 inst_b=127.0.0.1:${DAEMON_MPORT[b]}
 
-prom_port=$(free_port) || fail "free_port failed"
-PROM=http://127.0.0.1:$prom_port
-cat >"$WORK/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-  evaluation_interval: 1s
-scrape_configs:
+start=$(now)
+start_prometheus <<EOF
   - job_name: wsbench
     static_configs:
       - targets: ['$inst_a', '$inst_b']
 EOF
-promtool check config "$WORK/prometheus.yml" >"$WORK/promtool.out" 2>&1 ||
-	fail "promtool check config: $(cat "$WORK/promtool.out")"
-
-start=$(now)
-spawn prometheus --config.file="$WORK/prometheus.yml" \
-	--storage.tsdb.path="$WORK/prom-data" \
-	--web.listen-address="127.0.0.1:$prom_port" \
-	--log.level=warn >"$WORK/prometheus.log" 2>&1
-prom_pid=$LAST_PID
-if ! wait_until 20 'targets_up || ! alive $prom_pid' || ! alive "$prom_pid"; then
+if ! wait_until 20 'targets_up || ! alive $PROM_PID' || ! alive "$PROM_PID"; then
 	fail "Prometheus does not scrape both daemons: $(tail -n 20 "$WORK/prometheus.log")"
 fi
-note "prometheus: pid $prom_pid on $PROM, both targets up"
+note "prometheus: pid $PROM_PID on $PROM, both targets up"
 
 # The receivers start while Prometheus watches, so that their handshakes
 # are in its data.  Both jobs are named r: the dashboard adds them up.
@@ -108,7 +93,7 @@ sleep 3
 check panels --start "$start" --at "$at" \
 	--instance "$inst_a" --instance "$inst_b"
 
-kill_pid "$prom_pid"
+kill_pid "$PROM_PID"
 rm -rf "$WORK/prom-data"
 stop_daemon a
 stop_daemon b

@@ -33,22 +33,11 @@ promql() {
 }
 
 start_daemon a
-prom_port=$(free_port) || fail "free_port failed"
-PROM=http://127.0.0.1:$prom_port
-cat >"$WORK/prometheus.yml" <<EOF2
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
+start_prometheus <<EOF2
   - job_name: wsbench
     static_configs:
       - targets: ['127.0.0.1:${DAEMON_MPORT[a]}']
 EOF2
-spawn prometheus --config.file="$WORK/prometheus.yml" \
-	--storage.tsdb.path="$WORK/prom-data" \
-	--web.listen-address="127.0.0.1:$prom_port" \
-	--log.level=warn >"$WORK/prometheus.log" 2>&1
-prom_pid=$LAST_PID
 
 # A spread of round trips: two connections at 2500 a second each, then the
 # echo job stops and the counts freeze.  Many samples, so that the tail
@@ -110,7 +99,7 @@ for p in 50 99; do
 		defect "p$p: Prometheus computes '$pr_us' us, stats -j $st us"
 done
 
-kill_pid "$prom_pid"
+kill_pid "$PROM_PID"
 stop_job a s
 stop_daemon a
 finish

@@ -389,6 +389,28 @@ stop_daemon() {
 	note "wsbenchd $id: exited 0 on SIG$sig"
 }
 
+# start_prometheus: a Prometheus of the test's own on a free loopback
+# port, scraping every second what the scrape_configs on stdin name (YAML,
+# as under scrape_configs:), its config checked by promtool first.  Sets
+# PROM, its URL, and PROM_PID.
+start_prometheus() {
+	local port
+	port=$(free_port) || fail "free_port failed"
+	PROM=http://127.0.0.1:$port
+	{
+		printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
+		printf '  evaluation_interval: 1s\nscrape_configs:\n'
+		cat
+	} >"$WORK/prometheus.yml"
+	promtool check config "$WORK/prometheus.yml" >"$WORK/promtool.out" 2>&1 ||
+		fail "promtool check config: $(cat "$WORK/promtool.out")"
+	spawn prometheus --config.file="$WORK/prometheus.yml" \
+		--storage.tsdb.path="$WORK/prom-data" \
+		--web.listen-address="127.0.0.1:$port" \
+		--log.level=warn >"$WORK/prometheus.log" 2>&1
+	PROM_PID=$LAST_PID
+}
+
 # run_bounded TIMEOUT_S CMD [ARG...]: runs CMD in the foreground, killed
 # after TIMEOUT_S; returns its exit status (124 on timeout).
 run_bounded() {

@@ -142,6 +142,17 @@ if ! run_bounded 300 dpkg -i "$deb" >"$WORK/dpkg.out" 2>&1; then
 fi
 installed wsbench || fail "wsbench not installed: $(cat "$WORK/dpkg.out")"
 
+# Without systemd running, the postinst enables the unit and starts
+# nothing.  Other tests run the build's wsbenchd, never /usr/sbin's.
+if [ ! -d /run/systemd/system ]; then
+	for exe in /proc/[0-9]*/exe; do
+		[ "$(readlink "$exe" 2>/dev/null)" = /usr/sbin/wsbenchd ] &&
+			defect "the postinst started wsbenchd (${exe%/exe}) without systemd"
+	done
+fi
+[ -L /etc/systemd/system/multi-user.target.wants/wsbenchd.service ] ||
+	defect "the unit is not enabled"
+
 for f in /usr/sbin/wsbenchd /usr/bin/wsbenchctl /etc/wsbenchd.conf \
 	/lib/systemd/system/wsbenchd.service /usr/lib/sysusers.d/wsbench.conf \
 	/usr/share/bash-completion/completions/wsbenchctl \
@@ -180,10 +191,9 @@ while read -r f; do
 	[ -e "$f" ] || [ -L "$f" ] && defect "$f left after purge"
 done <"$WORK/files"
 [ -e /etc/wsbenchd.conf ] && defect "/etc/wsbenchd.conf left after purge"
-for f in /etc/systemd/system/multi-user.target.wants/wsbenchd.service \
-	/var/lib/systemd/deb-systemd-helper-enabled/wsbenchd.service.dsh-also; do
-	[ -e "$f" ] || [ -L "$f" ] && defect "$f left after purge"
-done
+# The unit's enablement: its links and deb-systemd-helper's records.
+left=$(find /etc/systemd /var/lib/systemd -name 'wsbenchd*' 2>/dev/null)
+[ -n "$left" ] && defect "left after purge: $left"
 status=$(dpkg-query -W -f='${db:Status-Status}' wsbench 2>/dev/null)
 case $status in
 '' | not-installed) ;;

@@ -75,6 +75,10 @@ expect_file() {
 		"$TOP_BUILDDIR/completion/wsbenchctl.bash"
 	expect_file "$dir_pkgdatadir/grafana/wsbench.json" \
 		"$ETC_SRCDIR/grafana/wsbench.json"
+	for f in file_sd prometheus; do
+		expect_file "$dir_pkgdatadir/prometheus/$f.example.yml" \
+			"$ETC_SRCDIR/prometheus/$f.example.yml"
+	done
 	SBIN=$ROOT$dir_sbindir
 	BIN=$ROOT$dir_bindir
 	UNIT=$ROOT$dir_systemdsystemunitdir/wsbenchd.service
@@ -82,8 +86,8 @@ expect_file() {
 	want_start="$dir_sbindir/wsbenchd -f $dir_sysconfdir/wsbenchd.conf -s /run/wsbenchd/control.sock"
 }
 nfiles=$(find "$ROOT" -type f | wc -l)
-[ "$nfiles" -eq 10 ] ||
-	defect "$nfiles files installed, expected 10: $(find "$ROOT" -type f)"
+[ "$nfiles" -eq 12 ] ||
+	defect "$nfiles files installed, expected 12: $(find "$ROOT" -type f)"
 
 for p in "$SBIN/wsbenchd" "$BIN/wsbenchctl"; do
 	[ -x "$p" ] || defect "$p is not executable"

@@ -158,6 +158,7 @@ for f in /usr/sbin/wsbenchd /usr/bin/wsbenchctl /etc/wsbenchd.conf \
 	/lib/systemd/system/wsbenchd.service /usr/lib/sysusers.d/wsbench.conf \
 	/usr/share/bash-completion/completions/wsbenchctl \
 	/usr/share/wsbench/grafana/wsbench.json \
+	/usr/share/wsbench/prometheus/prometheus.example.yml \
 	/usr/share/man/man8/wsbenchd.8.gz /usr/share/man/man8/wsbenchctl.8.gz \
 	/usr/share/man/man5/wsbenchd.conf.5.gz; do
 	[ -f "$f" ] || defect "$f not installed"

@@ -116,6 +116,11 @@ start_push a p
 start_send a sp "ws://127.0.0.1:$PUSH_PORT/"
 wait_until 15 '[ "$(num_of a sp messages_received)" -gt 1000 ]' ||
 	fail "sp received $(num_of a sp messages_received) from push"
+# Finished, its counts stand still: while it reads, a read's messages are
+# counted received at its end and unstamped one by one within it.  Those
+# that come after its close frame are received, not read for a stamp.
+ctl_ok a stop --keep sp
+wait_until 15 '[ "$(stat_of a sp state)" = finished ]' || fail "sp did not finish"
 unstamped=$(stat_of a sp messages_unstamped) || fail "sp messages_unstamped"
 received=$(stat_of a sp messages_received) || fail "sp messages_received"
 { [ "$unstamped" -gt 1000 ] && [ "$unstamped" -le "$received" ]; } ||

@@ -23,24 +23,11 @@ RSS_SLACK_KIB=${RSS_SLACK_KIB:-16384}
 command -v ip >/dev/null || fail "ip is missing (iproute2)"
 command -v tc >/dev/null || fail "tc is missing (iproute2)"
 nss=wsbs$$ nsc=wsbc$$
-# shellcheck disable=SC2317 # run by the EXIT trap
-netns_cleanup() {
-	local rc=$?
-	ip netns del "$nss" 2>/dev/null
-	ip netns del "$nsc" 2>/dev/null
-	(exit "$rc")
-	_cleanup
-}
-trap netns_cleanup EXIT
-if ! ip netns add "$nss" 2>"$WORK/netns.err"; then
-	echo "SKIP: ip netns add: $(cat "$WORK/netns.err")"
-	exit 77
-fi
-ip netns add "$nsc" || fail "ip netns add $nsc"
+netns_add "$nss"
+netns_add "$nsc"
 ip link add "$nss" type veth peer name "$nsc" || fail "ip link add veth"
 for ns in "$nss" "$nsc"; do
 	ip link set "$ns" netns "$ns" || fail "moving $ns into its namespace"
-	ip -n "$ns" link set lo up || fail "lo up in $ns"
 	ip -n "$ns" link set "$ns" up || fail "$ns up"
 done
 ip -n "$nss" addr add 10.201.0.1/24 dev "$nss" || fail "address on $nss"

@@ -36,26 +36,7 @@ fi
 command -v ip >/dev/null || fail "ip is missing (iproute2)"
 tag=$$
 br=wsfb$tag
-# shellcheck disable=SC2317 # run by the EXIT trap
-fleet_cleanup() {
-	local rc=$? pid i
-	# The processes first: a namespace lives on while one is in it.
-	for pid in "${PIDS[@]}"; do
-		kill_pid "$pid"
-	done
-	for i in 1 2 3; do
-		ip netns del "wsf$i$tag" 2>/dev/null
-		ip link del "wsv$i$tag" 2>/dev/null
-	done
-	ip link del "$br" 2>/dev/null
-	(exit "$rc")
-	_cleanup
-}
-trap fleet_cleanup EXIT
-if ! ip netns add "wsf1$tag" 2>"$WORK/netns.err"; then
-	echo "SKIP: ip netns add: $(cat "$WORK/netns.err")"
-	exit 77
-fi
+netns_add "wsf1$tag"
 for t in /usr/sbin/sshd ssh ssh-keygen prometheus promtool curl; do
 	command -v "$t" >/dev/null ||
 		fail "$t not found (Debian packages openssh-server, prometheus, curl)"
@@ -81,18 +62,16 @@ for third in range(64, 128):
 	fail "no free /24 in 10.231.64.0/18: every one overlaps a route (ip route)"
 
 # --- the network: h1, h2, h3 at .1, .2, .3 on a bridge at .254 ---------------
-ip link add "$br" type bridge || fail "ip link add $br type bridge"
+netns_link "$br" bridge
 ip addr add "$NET.254/24" dev "$br" || fail "address on $br"
 ip link set "$br" up || fail "$br up"
 declare -A ADDR NS SSHD_PID
 for i in 1 2 3; do
 	ns=wsf$i$tag
-	[ "$i" -eq 1 ] || ip netns add "$ns" || fail "ip netns add $ns"
-	ip link add "wsv$i$tag" type veth peer name "wsn$i$tag" ||
-		fail "ip link add veth wsv$i$tag"
+	[ "$i" -eq 1 ] || netns_add "$ns"
+	netns_link "wsv$i$tag" veth peer name "wsn$i$tag"
 	ip link set "wsv$i$tag" master "$br" up || fail "wsv$i$tag on $br"
 	ip link set "wsn$i$tag" netns "$ns" || fail "moving wsn$i$tag into $ns"
-	ip -n "$ns" link set lo up || fail "lo up in $ns"
 	ip -n "$ns" addr add "$NET.$i/24" dev "wsn$i$tag" || fail "address in $ns"
 	ip -n "$ns" link set "wsn$i$tag" up || fail "wsn$i$tag up"
 	ADDR[h$i]=$NET.$i

@@ -9,6 +9,8 @@
 # reported and hides none of the others; wait gives the worst status;
 # watch --plain shows sum rows; -o with two hosts is refused; Ctrl-C of
 # wait reaches the daemons through the relay.
+# wait_until conditions are single-quoted on purpose: evaluated at each try.
+# shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "${TESTS_SRCDIR:-$(dirname "$0")}/lib.sh"
@@ -170,8 +172,9 @@ same_as_local() {
 	lrc=${PIPESTATUS[0]}
 	hctl -H b "$@" 2>&1 | sed 's/^\([a-z_]*_per_second\) .*/\1/' >"$WORK/remote"
 	rrc=${PIPESTATUS[0]}
-	[ "$lrc" -eq "$rrc" ] && cmp -s "$WORK/local" "$WORK/remote" ||
+	if [ "$lrc" -ne "$rrc" ] || ! cmp -s "$WORK/local" "$WORK/remote"; then
 		defect "-H b $*: exit $rrc, local $lrc: $(diff "$WORK/local" "$WORK/remote")"
+	fi
 }
 same_as_local list
 same_as_local -j list

@@ -153,7 +153,7 @@ kill_pid() {
 }
 
 _cleanup() {
-	local rc=$? pid
+	local rc=$? pid ns
 	trap - EXIT INT TERM
 	if [ -n "$_watchdog" ]; then
 		kill -TERM "$_watchdog" 2>/dev/null
@@ -164,6 +164,13 @@ _cleanup() {
 	done
 	for pid in "${PIDS[@]}"; do
 		kill_pid "$pid"
+	done
+	# After the processes: a namespace lives on while one is in it.
+	for ns in "${NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	for ns in "${NETLINKS[@]}"; do
+		ip link del "$ns" 2>/dev/null
 	done
 	rm -rf "$WORK"
 	exit "$rc"
@@ -389,6 +396,34 @@ stop_daemon() {
 	note "wsbenchd $id: exited 0 on SIG$sig"
 }
 
+# --- network namespaces ------------------------------------------------------
+
+NETNS=()		# made by netns_add, deleted at exit
+NETLINKS=()		# links of this namespace made by the test, deleted at exit
+
+# netns_add NAME: a network namespace with lo up, deleted at exit after the
+# test's processes.  Where none can be made (no root, no netns), the
+# test's first one skips it (77).
+netns_add() {
+	if ! ip netns add "$1" 2>"$WORK/netns.err"; then
+		[ ${#NETNS[@]} -eq 0 ] ||
+			fail "ip netns add $1: $(cat "$WORK/netns.err")"
+		echo "SKIP: ip netns add: $(cat "$WORK/netns.err")"
+		exit 77
+	fi
+	NETNS+=("$1")
+	ip -n "$1" link set lo up || fail "lo up in $1"
+}
+
+# netns_link NAME TYPE [ARG...]: ip link add NAME type TYPE ARG... here,
+# deleted at exit.
+netns_link() {
+	local name=$1 type=$2
+	shift 2
+	ip link add "$name" type "$type" "$@" || fail "ip link add $name type $type"
+	NETLINKS+=("$name")
+}
+
 # start_prometheus: a Prometheus of the test's own on a free loopback
 # port, scraping every second what the scrape_configs on stdin name (YAML,
 # as under scrape_configs:), its config checked by promtool first.  Sets
@@ -396,6 +431,7 @@ stop_daemon() {
 start_prometheus() {
 	local port
 	port=$(free_port) || fail "free_port failed"
+	# shellcheck disable=SC2034 # the tests read it
 	PROM=http://127.0.0.1:$port
 	{
 		printf 'global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n'
@@ -408,6 +444,7 @@ start_prometheus() {
 		--storage.tsdb.path="$WORK/prom-data" \
 		--web.listen-address="127.0.0.1:$port" \
 		--log.level=warn >"$WORK/prometheus.log" 2>&1
+	# shellcheck disable=SC2034 # the tests read it
 	PROM_PID=$LAST_PID
 }
 

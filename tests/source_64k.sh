@@ -50,19 +50,7 @@ if [ -z "${SOURCE_64K_RATE:-}" ] &&
 	note "AddressSanitizer build: $CONNECT_RATE connections a second"
 fi
 ns=ws64k$$
-# shellcheck disable=SC2317 # run by the EXIT trap
-netns_cleanup() {
-	local rc=$?
-	ip netns del "$ns" 2>/dev/null
-	(exit "$rc")
-	_cleanup
-}
-trap netns_cleanup EXIT
-if ! ip netns add "$ns" 2>"$WORK/netns.err"; then
-	echo "SKIP: ip netns add: $(cat "$WORK/netns.err")"
-	exit 77
-fi
-ip -n "$ns" link set lo up || fail "lo up in $ns"
+netns_add "$ns"
 
 # The descriptor limit, for this shell and so for the daemons it starts
 # (wsbenchd raises its soft limit to the hard one itself).  Root may go

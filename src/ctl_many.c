@@ -4,8 +4,8 @@
  * the request and read in parallel, so that a slow or unreachable host
  * holds back none of the others.  The replies are printed once all came,
  * in the order the hosts were given: each line under its host's name,
- * stats with the sum of the hosts, watch live (ctl_watch.c).  The exit
- * status is the worst host's.
+ * stats with the sum of the hosts, watch live (drawn by watch_table.c).
+ * The exit status is the worst host's.
  */
 
 #include "config.h"

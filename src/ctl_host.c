@@ -113,6 +113,9 @@ ctl_hosts_parse(const char *arg, struct ctl_host **hostsp)
 			s += len + 1;
 		}
 	if (n == -1) {
+		/* The names taken before the bad one; the rest are NULL. */
+		for (n = 0; n < CTL_HOSTS_MAX; n++)
+			free(hosts[n].name);
 		free(hosts);
 		return -1;
 	}

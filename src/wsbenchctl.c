@@ -464,19 +464,20 @@ main(int argc, char **argv)
 		return ctl_relay_main(o.path);
 	if (o.hosts != NULL && (nhosts = ctl_hosts_parse(o.hosts, &hosts)) == -1)
 		return 2;
+	rc = 2;
 	if (strcmp(argv[0], "run") == 0 &&
 	    (file = ctl_run_file(argc, argv)) != NULL &&
 	    (body = ctl_body(file, &body_len)) == NULL)
-		return 2;
+		goto out;
 	if (ctl_series(&o, nhosts, &series) == -1)
-		return 2;
+		goto out;
 	table = ctl_table(argc, argv);
 	req = ctl_request(argc, argv, o.json, table || (nhosts > 1 &&
 	    strcmp(argv[0], "watch") == 0), series != NULL, body, body_len,
 	    &len);
-	free(body);
+	rc = 1;
 	if (req == NULL)
-		return 1;
+		goto out;
 	if (nhosts == 0)
 		rc = ctl_local(o.path, req, len, argv[0], table, series);
 	else if (nhosts == 1)
@@ -486,6 +487,8 @@ main(int argc, char **argv)
 		rc = ctl_many(hosts, nhosts, o.path, req, len, argv, o.json,
 		    table);
 	free(req);
+out:
+	free(body);
 	ctl_hosts_free(hosts, nhosts);
 	if (series != NULL && fclose(series) != 0) {
 		fprintf(stderr, "wsbenchctl: %s: %s\n", o.out, strerror(errno));

@@ -156,7 +156,6 @@ static void	control_pending_due(evutil_socket_t, short, void *);
 static void
 control_pending_arm(struct control_client *cc)
 {
-	struct timeval	tv;
 	uint64_t	ns;
 
 	if (cc->pending == NULL ||
@@ -168,9 +167,7 @@ control_pending_arm(struct control_client *cc)
 		log_warn("%s: evtimer_new", __func__);
 		return;
 	}
-	tv.tv_sec = (time_t)(ns / 1000000000u);
-	tv.tv_usec = (suseconds_t)((ns % 1000000000u + 999) / 1000);
-	evtimer_add(cc->pending_due, &tv);
+	loop_timer_add_ns(cc->pending_due, ns);
 }
 
 /* A timer may fire early: polled, the command says how long is left. */

@@ -253,11 +253,7 @@ job_finish(struct job *j)
 static void
 job_duration_arm(struct job *j, uint64_t left)
 {
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)(left / 1000000000);
-	tv.tv_usec = (suseconds_t)((left % 1000000000 + 999) / 1000);
-	evtimer_add(j->duration_timer, &tv);
+	loop_timer_add_ns(j->duration_timer, left);
 }
 
 /* libevent may read a coarse clock and fire a few ms early: the full load

@@ -201,6 +201,16 @@ loop_scratch(struct loop *l)
 	return l->scratch;
 }
 
+void
+loop_timer_add_ns(struct event *ev, uint64_t ns)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(ns / 1000000000u);
+	tv.tv_usec = (suseconds_t)((ns % 1000000000u + 999) / 1000);
+	evtimer_add(ev, &tv);
+}
+
 struct event_base *
 loop_base(struct loop *l)
 {

@@ -9,6 +9,7 @@
 #define LOOP_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 struct event_base;
 struct loop;
@@ -32,6 +33,10 @@ struct event_base	*loop_base(struct loop *);
 /* Worker index 0..n-1; the main loop has index n. */
 int			 loop_id(struct loop *);
 
+struct event;
+/* Adds timer ev to fire after ns nanoseconds, rounded up to libevent's
+ * microsecond: never before ns. */
+void			 loop_timer_add_ns(struct event *ev, uint64_t ns);
 /* A buffer of LOOP_SCRATCH bytes for the loop's own thread: socket reads
  * land there and are parsed in place. */
 #define LOOP_SCRATCH		(256 * 1024)

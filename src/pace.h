@@ -54,6 +54,15 @@ void		pace_plan_init(struct pace_plan *);
 int		pace_plan_add(struct pace_plan *, uint64_t from, uint64_t to,
 		    uint64_t len);
 void		pace_plan_end(struct pace_plan *);
+/*
+ * --rate as people write it (pace_parse.c): a plain number, at most max,
+ * into *rate (0: none), with pl left empty; or phases, comma-separated,
+ * each "R" (held from then on: the last) or "FROM:TO:S" (a ramp over a
+ * duration, args.h), rates at most max, into pl, a whole plan.  Returns
+ * 0, or -1 with a one-line message in err that names the bad phase.
+ */
+int		pace_parse(const char *v, uint64_t max, uint64_t *rate,
+		    struct pace_plan *pl, char *err, size_t errlen);
 /* The highest rate of the plan. */
 uint64_t	pace_plan_peak(const struct pace_plan *);
 /* True when there is a timetable (a rate or a plan); inline, as the

@@ -384,83 +384,6 @@ static const struct conn_ops send_untimed_ops = {
 	.closed = send_closed,
 };
 
-/* A rate of a phase: decimal digits, at most SEND_RATE_MAX. */
-static int
-send_rate_number(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t	n = 0;
-	size_t		i;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' ||
-		    (n = n * 10 + (uint64_t)(s[i] - '0')) > SEND_RATE_MAX)
-			return -1;
-	}
-	*out = n;
-	return 0;
-}
-
-/* One phase of --rate, len bytes at s: "R" (held from then on) or
- * "FROM:TO:S". */
-static int
-send_rate_phase(struct pace_plan *pl, const char *s, size_t len)
-{
-	const char	*c1 = memchr(s, ':', len), *c2;
-	char		 dur[32];
-	uint64_t	 from, to, ns;
-
-	if (c1 == NULL)
-		return send_rate_number(s, len, &from) == -1 ||
-		    pace_plan_add(pl, from, from, UINT64_MAX) == -1 ? -1 : 0;
-	c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - s));
-	if (c2 == NULL || (size_t)(s + len - c2 - 1) >= sizeof(dur))
-		return -1;
-	memcpy(dur, c2 + 1, (size_t)(s + len - c2 - 1));
-	dur[s + len - c2 - 1] = '\0';
-	if (send_rate_number(s, (size_t)(c1 - s), &from) == -1 ||
-	    send_rate_number(c1 + 1, (size_t)(c2 - c1 - 1), &to) == -1 ||
-	    args_duration_parse(dur, &ns) == -1)
-		return -1;
-	return pace_plan_add(pl, from, to, ns);
-}
-
-/*
- * --rate: a plain number is a fixed rate (0: none); anything else is a
- * list of phases.  The message names the phase that is wrong.
- */
-static int
-send_rate_parse(struct send *snd, const char *v, char *err, size_t errlen)
-{
-	const char	*p = v;
-	size_t		 len;
-
-	if (v == NULL || send_rate_number(v, strlen(v), &snd->rate) == 0)
-		return 0;
-	pace_plan_init(&snd->plan);
-	for (;;) {
-		len = strcspn(p, ",");
-		if (snd->plan.n == PACE_PHASES_MAX) {
-			snprintf(err, errlen, "--rate: at most %d phases",
-			    PACE_PHASES_MAX);
-			return -1;
-		}
-		if (send_rate_phase(&snd->plan, p, len) == -1) {
-			snprintf(err, errlen, "--rate '%s': bad phase "
-			    "'%.*s': R, or FROM:TO:S ramping over S (as 10s), "
-			    "rates from 0 to %d, R only last", v, (int)len, p,
-			    SEND_RATE_MAX);
-			return -1;
-		}
-		if (p[len] == '\0')
-			break;
-		p += len + 1;
-	}
-	pace_plan_end(&snd->plan);
-	return 0;
-}
-
 static int
 send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 {
@@ -471,7 +394,9 @@ send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 		return -1;
 	}
 	j->priv = snd;
-	if (send_rate_parse(snd, a->value[SEND_OPT_RATE], err, errlen) == -1)
+	if (a->value[SEND_OPT_RATE] != NULL &&
+	    pace_parse(a->value[SEND_OPT_RATE], SEND_RATE_MAX, &snd->rate,
+	    &snd->plan, err, errlen) == -1)
 		return -1;
 	if (a->present[SEND_OPT_NO_TIMING])
 		snd->cl.ops = &send_untimed_ops;

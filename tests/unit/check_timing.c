@@ -3,7 +3,8 @@
  * Unit tests for the pure parts of latency timing: the HDR histogram
  * (hdr.c) against sorted arrays of the values recorded, the stamp
  * (stamp.c) against every single-byte corruption of a good one, the send
- * timetable (pace.c) against 128-bit arithmetic, and the message options
+ * timetable (pace.c) against 128-bit arithmetic, --rate as written
+ * (pace_parse.c), and the message options
  * (message.c) through the same args templates the kinds use.
  */
 #include "config.h"
@@ -822,6 +823,53 @@ START_TEST(test_plan_full)
 }
 END_TEST
 
+/* --rate as written: a plain rate, phases, and what is refused, the
+ * message naming the bad phase. */
+START_TEST(test_plan_parse)
+{
+	static const struct {
+		const char	*text;
+		const char	*why;
+	} bad[] = {
+		{ "", "bad phase ''" }, { "10000001", "bad phase" },
+		{ "5,10", "bad phase '10'" }, { "1:2", "bad phase '1:2'" },
+		{ "1:2:3:4s", "bad phase" }, { "1:2:0s", "bad phase" },
+		{ "1:2:1s,", "bad phase ''" }, { "-1", "bad phase" },
+		{ "1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,"
+		    "1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,1:2:1s,"
+		    "3", "at most 16 phases" },
+	};
+	struct pace_plan	pl;
+	uint64_t		rate = 7;
+	char			err[256];
+	size_t			i;
+
+	ck_assert_int_eq(pace_parse("500", 10000000, &rate, &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(rate, 500);
+	ck_assert_uint_eq(pl.n, 0);
+	ck_assert_int_eq(pace_parse("100:1000:10s,0:0:1.5ms,20", 10000000,
+	    &rate, &pl, err, sizeof(err)), 0);
+	ck_assert_uint_eq(pl.n, 3);
+	ck_assert(pl.phase[0].from == 100 && pl.phase[0].to == 1000);
+	ck_assert_uint_eq(pl.phase[0].len, 10 * NS);
+	ck_assert_uint_eq(pl.phase[1].len, 1500000);
+	ck_assert_uint_eq(pl.phase[2].len, UINT64_MAX);
+	ck_assert(pl.phase[2].from == 20);
+	ck_assert_int_eq(pace_parse("0:10:1s", 10000000, &rate, &pl, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(pl.n, 2);		/* 10 held after the ramp */
+	ck_assert(pl.phase[1].from == 10 && pl.phase[1].to == 10);
+	for (i = 0; i < NELEM(bad); i++) {
+		err[0] = '\0';
+		ck_assert_msg(pace_parse(bad[i].text, 10000000, &rate, &pl,
+		    err, sizeof(err)) == -1, "'%s' taken", bad[i].text);
+		ck_assert_msg(strstr(err, bad[i].why) != NULL, "'%s': %s",
+		    bad[i].text, err);
+	}
+}
+END_TEST
+
 /* --- message ---------------------------------------------------------------- */
 
 static const struct args_opt	msg_opts[] = {
@@ -987,6 +1035,7 @@ latency_suite(void)
 	tcase_add_test(tc, test_plan_mid_phase);
 	tcase_add_test(tc, test_plan_late);
 	tcase_add_test(tc, test_plan_full);
+	tcase_add_test(tc, test_plan_parse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("message");

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static const struct require_unit require_count_units[] = {
 	{ "", 1 }, { "k", 1e3 }, { "M", 1e6 }, { "G", 1e9 }, { NULL, 0 }
 };
 
-static int
+static int __attribute__((format(printf, 4, 5)))
 require_error(const char *expr, char *err, size_t errlen, const char *fmt,
     ...)
 {
@@ -116,8 +117,9 @@ require_op_at(const char *s, enum require_op *op)
 	return 0;
 }
 
-/* "NUMBER[UNIT]": a plain decimal number (no sign, no hex, no inf),
- * then a unit that fits the field. */
+/* "NUMBER[UNIT]": a plain decimal number (no sign, no hex, no inf, and
+ * none that its unit takes past a double's range), then a unit that fits
+ * the field. */
 static int
 require_right(const char *expr, const char *s, struct require *r, char *err,
     size_t errlen)
@@ -145,7 +147,8 @@ require_right(const char *expr, const char *s, struct require *r, char *err,
 	for (; u->name != NULL; u++)
 		if (strcmp(end, u->name) == 0) {
 			r->bound *= u->scale;
-			return 0;
+			return isfinite(r->bound) ? 0 : require_error(expr,
+			    err, errlen, "number too large");
 		}
 	if (r->kind == REQUIRE_TIME && *end == '\0')
 		return require_error(expr, err, errlen, "%s is a time: give "

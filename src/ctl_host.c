@@ -22,14 +22,28 @@
 
 #include "ctl_host.h"
 
-/* One host name, of the list or of the file path; ssh would take a
- * leading '-' as an option. */
+/* A name ssh can take, and that prefixes a line of output as one word:
+ * not empty, no leading '-' (an option to ssh), no blank or control
+ * byte. */
+static int
+host_name_ok(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || s[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* One host name, of the list or of the file path. */
 static int
 host_add(struct ctl_host *hosts, int n, const char *s, size_t len,
     const char *path)
 {
-	if (len == 0 || s[0] == '-' || memchr(s, ' ', len) != NULL ||
-	    memchr(s, '\t', len) != NULL) {
+	if (!host_name_ok(s, len)) {
 		fprintf(stderr, "wsbenchctl: -H%s%s: bad host '%.*s'\n",
 		    path != NULL ? " @" : "", path != NULL ? path : "",
 		    (int)len, s);

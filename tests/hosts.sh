@@ -204,7 +204,7 @@ printf '# the recv hosts\n\n  b \nc\n' >"$WORK/hosts"
 hctl -H "@$WORK/hosts" version >"$WORK/out" 2>"$WORK/err"
 expect_rc 0 "-H @file" $?
 [ "$(cut -d: -f1 "$WORK/out" | xargs)" = "b c" ] || defect "-H @file: $(cat "$WORK/out")"
-for bad in "a,,b" "-oProxyCommand=x" "@$WORK/nofile"; do
+for bad in "a,,b" "-oProxyCommand=x" "@$WORK/nofile" "a b" "$(printf 'a\033[2Jb')"; do
 	hctl -H "$bad" version >/dev/null 2>"$WORK/err"
 	expect_rc 2 "-H $bad" $?
 done

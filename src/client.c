@@ -356,16 +356,12 @@ client_conn_open(struct conn *c)
 {
 	struct client_slot	*s = conn_priv(c);
 	const struct client	*r = s->job->priv;
-	struct timeval		 tv;
 
 	client_slot_tried(s);
 	s->head_len = 0;
 	event_base_gettimeofday_cached(loop_base(s->loop), &s->opened);
-	if (s->hold != NULL) {
-		tv.tv_sec = (time_t)(r->hold_ns / CLIENT_NS);
-		tv.tv_usec = (suseconds_t)(r->hold_ns % CLIENT_NS / 1000);
-		evtimer_add(s->hold, &tv);
-	}
+	if (s->hold != NULL)
+		loop_timer_add_ns(s->hold, r->hold_ns);
 }
 
 /* A server that drops every connection right after the upgrade must not

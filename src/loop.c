@@ -205,9 +205,10 @@ void
 loop_timer_add_ns(struct event *ev, uint64_t ns)
 {
 	struct timeval	tv;
+	uint64_t	us = ns / 1000 + (ns % 1000 != 0);	/* rounded up */
 
-	tv.tv_sec = (time_t)(ns / 1000000000u);
-	tv.tv_usec = (suseconds_t)((ns % 1000000000u + 999) / 1000);
+	tv.tv_sec = (time_t)(us / 1000000u);
+	tv.tv_usec = (suseconds_t)(us % 1000000u);
 	evtimer_add(ev, &tv);
 }
 

@@ -17,7 +17,8 @@
  * and new handshakes, get their turn in between.
  *
  * With --rate N each connection instead sends stamped messages (stamp.h)
- * at N a second on a fixed timetable (pace.h): a timer wakes it at the
+ * at N a second on a fixed timetable (pace.h), or with --rate PHASES on a
+ * plan of rates that runs from the job's start: a timer wakes it at the
  * next due time and it queues every message owed by then, each stamped
  * with its sequence number and due time.  It still queues only up to the
  * watermark: a client that reads slowly leaves messages owed, sent late
@@ -83,8 +84,9 @@ static const struct args_opt push_opts[] = {
 	JOB_OPTS,
 	SERVER_OPTS,
 	MESSAGE_OPTS(PUSH_OPT_MESSAGE),
-	[PUSH_OPT_RATE] = ARGS_NUMBER("--rate", "N", 1, PUSH_RATE_MAX,
-	    "send N stamped messages a second on each connection"),
+	[PUSH_OPT_RATE] = ARGS_VALUE("--rate", "RATE",
+	    "stamped messages a second per connection, or phases R and "
+	    "FROM:TO:S (ramping over S)"),
 	ARGS_END
 };
 
@@ -104,9 +106,19 @@ struct push {
 	const uint8_t		*payload;	/* the message, in burst */
 	size_t			 size;
 	int			 opcode;
-	uint64_t		 rate;		/* --rate; 0: as fast as read */
+	uint64_t		 rate;		/* --rate N, or */
+	struct pace_plan	 plan;		/* phases, when plan.n > 0 */
+	uint64_t		 t0;		/* the plan's start */
 	uint64_t		 offset;	/* --rate: wall - monotonic */
 };
+
+/* With --rate: stamped messages on a timetable; without, as fast as
+ * read. */
+static int
+push_timed(const struct push *p)
+{
+	return p->rate != 0 || p->plan.n > 0;
+}
 
 /* Where a chunk of compressed frames ends, and the messages up to it. */
 struct push_mark {
@@ -209,7 +221,7 @@ push_message(struct push *p, const struct args *a, char *err, size_t errlen)
 {
 	struct message	m;
 
-	if (message_prepare(&m, a, PUSH_OPT_MESSAGE, p->rate != 0, err,
+	if (message_prepare(&m, a, PUSH_OPT_MESSAGE, push_timed(p), err,
 	    errlen) == -1)
 		return -1;
 	p->opcode = m.opcode;
@@ -234,16 +246,23 @@ static void	push_accept(struct job *, int);
 static int
 push_rate(struct push *p, const struct args *a, char *err, size_t errlen)
 {
-	unsigned long	rate;
+	const char	*v = a->value[PUSH_OPT_RATE];
 
-	if (args_uint(a, PUSH_OPT_RATE, 0, &rate, err, errlen) == -1)
+	if (v == NULL)
+		return 0;
+	if (pace_parse(v, PUSH_RATE_MAX, &p->rate, &p->plan, err,
+	    errlen) == -1)
 		return -1;
-	if (rate != 0 && p->srv.deflate) {
+	if (!push_timed(p)) {
+		snprintf(err, errlen, "--rate 0: a rate of 1 to %d, or phases",
+		    PUSH_RATE_MAX);
+		return -1;
+	}
+	if (p->srv.deflate) {
 		snprintf(err, errlen, "--rate and --deflate exclude each "
 		    "other: stamped messages are not compressed");
 		return -1;
 	}
-	p->rate = rate;
 	p->offset = timerq_wall_offset();
 	return 0;
 }
@@ -536,7 +555,7 @@ push_rate_queue(struct conn *c, struct push_conn *pc, uint64_t now)
 static void
 push_rate_fill(struct conn *c, struct push_conn *pc)
 {
-	uint64_t	now = timerq_now();
+	uint64_t	now = timerq_now(), due;
 
 	push_count_sent(c, pc);
 	if (push_rate_queue(c, pc, now) == -1) {
@@ -546,7 +565,9 @@ push_rate_fill(struct conn *c, struct push_conn *pc)
 	if (pace_owed(&pc->pace, now) > 0)
 		return;
 	timerq_del(&pc->timer);
-	timerq_add(&pc->timer, pace_due(&pc->pace, pc->pace.next));
+	/* A plan that ends at rate 0 owes nothing more. */
+	if ((due = pace_due(&pc->pace, pc->pace.next)) != UINT64_MAX)
+		timerq_add(&pc->timer, due);
 }
 
 /* Through the connection, which calls the writable op only while it is
@@ -557,6 +578,23 @@ push_rate_due(struct timerq_entry *e)
 	struct push_conn	*pc = TIMERQ_OWNER(e, struct push_conn, timer);
 
 	conn_writable_later(pc->conn);
+}
+
+/* A fixed rate starts when the connection opens; a plan runs on the
+ * job's clock, and a connection opened later joins it where it is then:
+ * its message 0 is the job's first not yet due. */
+static void
+push_timetable(struct push_conn *pc, const struct push *p)
+{
+	struct pace	job;
+
+	if (p->plan.n == 0) {
+		pace_start(&pc->pace, timerq_now(), p->rate);
+		return;
+	}
+	pace_start_plan(&job, p->t0, &p->plan, 0);
+	pace_start_plan(&pc->pace, p->t0, &p->plan,
+	    pace_owed(&job, timerq_now()));
 }
 
 static void
@@ -572,7 +610,7 @@ push_rate_open(struct conn *c)
 	pc->conn = c;
 	timerq_entry_init(&pc->timer, push_rate_due);
 	push_begin(c, pc);
-	pace_start(&pc->pace, timerq_now(), pc->push->rate);
+	push_timetable(pc, pc->push);
 	push_rate_fill(c, pc);
 }
 
@@ -608,12 +646,21 @@ push_accept(struct job *j, int fd)
 	pc->push = p;
 	pc->burst = p->burst;
 	atomic_fetch_add(&pc->burst->refs, 1);
-	if ((c = conn_accept(j, loop_self(), fd, p->srv.tls, p->rate != 0 ?
+	if ((c = conn_accept(j, loop_self(), fd, p->srv.tls, push_timed(p) ?
 	    &push_rate_conn_ops : &push_conn_ops, pc)) == NULL) {
 		push_burst_unref(pc->burst);
 		free(pc);
 	} else if (p->srv.deflate)
 		conn_allow_deflate(c);
+}
+
+static int
+push_start(struct job *j, char *err, size_t errlen)
+{
+	struct push	*p = j->priv;
+
+	p->t0 = timerq_now();
+	return server_job_start(j, err, errlen);
 }
 
 static void
@@ -636,7 +683,7 @@ const struct job_kind job_kind_push = {
 	.help = "a server sending one message again and again",
 	.args = { .opts = push_opts },
 	.prepare = push_prepare,
-	.start = server_job_start,
+	.start = push_start,
 	.stop = server_job_stop,
 	.worker_stop = server_job_worker_stop,
 	.free = push_free,

@@ -4,7 +4,9 @@
 # Two clients of push --rate 1000 check every stamp (sequence numbers
 # without a gap, due times 1/rate apart, nothing before it is due) and the
 # rate they see; messages_sent must then equal what they received.  At a
-# low rate nothing is sent late.  And what --rate refuses.
+# low rate nothing is sent late.  A plan ramping from 0 to 1000 a second
+# over 2 s, then 0: its due times follow the ramp, and it stops at the
+# ramp's end.  And what --rate refuses.
 #
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -25,6 +27,7 @@ refused() {
 }
 refused --rate --rate 0
 refused --rate --rate 10000001
+refused "bad phase '5'" --rate 5,5
 refused stamp --rate 1000 --size 38
 refused --deflate --rate 1000 --deflate
 
@@ -72,6 +75,28 @@ expect_stat a p payload_bytes_sent == $((total * 41))
 expect_stat a p connection_errors == 0
 late=$(stat_of a p sends_late) || fail "no sends_late in stats p"
 note "p: $total messages sent, $late late"
+
+# --- a plan: 0 to 1000 a second over 2 s, then 0 -----------------------------------
+# Message k is due when 250 t^2 reaches k: message 1000, the last, at 2 s
+# and the 438 from 563 on in its last half second.  The connection joins
+# a little after the start, so it misses the first few.  The client reads
+# for 4 s, long past the end, and gets nothing more.
+
+start_push a r --rate 0:1000:2s,0
+spawn "$PYTHON3" "$HELPERS/stamp_client.py" "ws://127.0.0.1:$PUSH_PORT/" \
+	--rate 0 --seconds 4 >"$WORK/r.out" 2>>"$WORK/r.err"
+wait_pid "$LAST_PID" 45 || fail "stamp_client on r does not finish"
+[ "$WAIT_RC" -eq 0 ] || fail "stamp_client on r exited $WAIT_RC: $(cat "$WORK/r.err")"
+read -r got tail due_s <<<"$(json_get '" ".join(str(j[k]) for k in ("received", "tail_count", "due_seconds"))' <"$WORK/r.out")" ||
+	fail "r: no verdict: $(cat "$WORK/r.out")"
+note "r: $got messages due over $due_s s, $tail in the last half second"
+[ "$tail" -eq 438 ] || fail "r: $tail messages due in the ramp's last half second, not 438"
+{ [ "$got" -ge 438 ] && [ "$got" -le 1000 ]; } ||
+	fail "r: $got messages, not 438 to 1000 (message 0 was due at the start, before the connection)"
+# shellcheck disable=SC2016
+wait_until 15 '[ "$(num_of a r connections)" -eq 0 ]' ||
+	fail "r still has $(num_of a r connections) connections"
+expect_stat a r messages_sent == "$got"
 
 # --- a low rate is never late ----------------------------------------------------
 # A send is late past one interval: 200 ms here, which even a worker of a

@@ -8,12 +8,15 @@ with a well-formed stamp (wsb1:SSSSSSSSSSSSSSSS:TTTTTTTTTTTTTTTT; with 16
 lowercase hex digits each) and be --size bytes long; the sequence numbers
 must go 0, 1, 2... without a gap, the due times follow the timetable of
 --rate messages a second exactly (message k due floor(k * 10^9 / rate) ns
-after message 0), and no message may arrive before it is due (the same
-CLOCK_REALTIME on both sides).
+after message 0), or with --rate 0 (a plan of rates) never go back, and no
+message may arrive before it is due (the same CLOCK_REALTIME on both
+sides).
 
-Prints one line of JSON on stdout: the messages received in all, and the
+Prints one line of JSON on stdout: the messages received in all, the
 messages that arrived in the measured span (from --warmup seconds after
-the first message to the close) with that span's length in seconds.
+the first message to the close) with that span's length in seconds, the
+seconds from the first due time to the last, and how many messages were
+due in the last --tail seconds of it.
 
 Exit status: 0 on success, 1 if a check fails, 2 on a connection problem,
 3 on timeout.
@@ -45,6 +48,7 @@ class Stamps:
         self.due0 = None
         self.span_start = None
         self.span_count = 0
+        self.dues = []
 
     def check(self, msg):
         now = time.time_ns()
@@ -62,7 +66,11 @@ class Stamps:
         if self.due0 is None:
             self.due0 = due
             self.span_start = now + int(self.opts.warmup * 1e9)
-        want = self.due0 + self.n * 10**9 // self.opts.rate
+        if self.opts.rate == 0:
+            want = max(due, self.dues[-1] if self.dues else due)
+        else:
+            want = self.due0 + self.n * 10**9 // self.opts.rate
+        self.dues.append(due)
         if due != want:
             raise CheckFailed(f"message {self.n}: due at {due}, the "
                               f"timetable says {want}")
@@ -103,8 +111,12 @@ async def session(ws, opts):
         raise CheckFailed(f"the server answered the close with "
                           f"{ws.close_code}")
     log(f"{stamps.n} messages, {count} in {span:.3f} s")
+    last = stamps.dues[-1]
+    tail = sum(1 for d in stamps.dues if d >= last - opts.tail * 1e9)
     print(json.dumps({"received": stamps.n, "span_count": count,
-                      "span_seconds": span}), flush=True)
+                      "span_seconds": span,
+                      "due_seconds": (last - stamps.dues[0]) / 1e9,
+                      "tail_count": tail}), flush=True)
     return 0
 
 
@@ -129,9 +141,12 @@ async def main(opts):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("url")
-    ap.add_argument("--rate", type=int, required=True)
+    ap.add_argument("--rate", type=int, required=True,
+                    help="messages a second; 0: a plan, due times only "
+                    "checked not to go back")
     ap.add_argument("--size", type=int, default=41,
                     help="bytes in a message (default 41: a stamp and yo)")
     ap.add_argument("--seconds", type=float, default=4)
     ap.add_argument("--warmup", type=float, default=1)
+    ap.add_argument("--tail", type=float, default=0.5)
     peer_common.run(main, ap.parse_args())

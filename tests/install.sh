@@ -190,6 +190,20 @@ expect_completion "debug" wsbenchctl set log-level d
 expect_completion "--plain --table -p" wsbenchctl watch -
 expect_completion "" wsbenchctl start recv --connections ''
 
+# -H: the hosts of ~/.ssh/config and known_hosts, the last of a list, a
+# user kept, a file after '@'.
+mkdir -p "$WORK/home/.ssh"
+printf 'Host load1 load2\n  User x\nHost *.example\nhost load3\n' \
+	>"$WORK/home/.ssh/config"
+printf '%s\n' 'loadx,192.0.2.1 ssh-ed25519 AAAA' '[loady]:2222 ssh-rsa AAAA' \
+	'|1|hashed= ssh-rsa AAAA' '@cert-authority loadz ssh-rsa AAAA' \
+	'# a comment' >"$WORK/home/.ssh/known_hosts"
+: >"$WORK/home/load.hosts"
+HOME=$WORK/home expect_completion "load1 load2 load3 loadx loady loadz" wsbenchctl -H load
+HOME=$WORK/home expect_completion "a,load1 a,load2 a,load3 a,loadx a,loady a,loadz" wsbenchctl -H a,load
+HOME=$WORK/home expect_completion "a,you@loadx" wsbenchctl -H a,you@loadx
+HOME=$WORK/home expect_completion "@$WORK/home/load.hosts" wsbenchctl -H "@$WORK/home/load."
+
 # Job names, from the daemon named with -s.
 start_push a p1
 start_push a p2

@@ -8,7 +8,10 @@
  * and the due times must agree: message owed-1 is due by then, message
  * owed is not, due times do not go back, owed never falls as time goes
  * on, and owed stays within a message of the rate's integral, summed
- * here in long double.  A worker asks these of every message it sends.
+ * here in long double.  The late ones among the last messages owed are as
+ * many counted one by one (pace_late(), as push counts them) as at once
+ * (pace_late_count(), as send does).  A worker asks these of every
+ * message it sends.
  *
  * Input: four bytes that pick the times, then the text (up to a NUL).
  */
@@ -131,6 +134,22 @@ rate_check_plan(const struct pace_plan *pl, const struct pace_phase *want,
 	FUZZ_CHECK(pace_plan_peak(pl) == (uint64_t)peak);
 }
 
+/* The last RATE_LATE messages owed at now: pace_late_count() must count
+ * the late ones as pace_late() does. */
+#define RATE_LATE	64
+static void
+rate_check_late(const struct pace *p, uint64_t owed, uint64_t now)
+{
+	struct pace	q = *p;
+	uint64_t	m = owed < RATE_LATE ? owed : RATE_LATE, k, late = 0;
+
+	q.next = owed - m;
+	FUZZ_CHECK(pace_owed(&q, now) == m);
+	for (k = q.next; k < owed; k++)
+		late += (uint64_t)pace_late(&q, k, now);
+	FUZZ_CHECK(pace_late_count(&q, m, m, now) == late);
+}
+
 /* Owed and due at t ns after the start, and owed against the integral;
  * returns owed. */
 static uint64_t
@@ -145,6 +164,7 @@ rate_check_at(const struct pace *p, const struct pace_phase *ph, int n,
 	FUZZ_CHECK(owed == 0 || pace_due(p, owed - 1) <= due);
 	FUZZ_CHECK(due == UINT64_MAX || due <= pace_due(p, owed + 1));
 	FUZZ_CHECK((long double)owed >= c - tol && (long double)owed <= c + 1 + tol);
+	rate_check_late(p, owed, RATE_T0 + t);
 	return owed;
 }
 

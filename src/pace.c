@@ -36,6 +36,16 @@ pace_start_plan(struct pace *p, uint64_t t0, const struct pace_plan *plan,
 }
 
 void
+pace_join_plan(struct pace *p, uint64_t t0, const struct pace_plan *plan,
+    uint64_t now)
+{
+	struct pace	job;
+
+	pace_start_plan(&job, t0, plan, 0);
+	pace_start_plan(p, t0, plan, pace_owed(&job, now));
+}
+
+void
 pace_plan_init(struct pace_plan *pl)
 {
 	pl->n = 0;

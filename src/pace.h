@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #define PACE_PHASES_MAX	16
+#define PACE_RATE_MAX	10000000	/* messages a second, --rate's top */
 
 /* A stretch of the plan: the rate goes linearly from `from` to `to`
  * (messages a second) over len ns. */
@@ -47,6 +48,10 @@ void		pace_start(struct pace *, uint64_t t0, uint64_t rate);
 /* Starts a timetable on plan from t0, at the plan's message base. */
 void		pace_start_plan(struct pace *, uint64_t t0,
 		    const struct pace_plan *, uint64_t base);
+/* Starts a connection that joins at now a plan running from t0 where it
+ * is then: its message 0 is the plan's first not yet due. */
+void		pace_join_plan(struct pace *, uint64_t t0,
+		    const struct pace_plan *, uint64_t now);
 /* Builds a plan: init, then each phase in order (len ns, or UINT64_MAX
  * for a rate held from then on: the last phase), then end.  add returns
  * -1 past PACE_PHASES_MAX phases or after one held for ever. */
@@ -55,14 +60,15 @@ int		pace_plan_add(struct pace_plan *, uint64_t from, uint64_t to,
 		    uint64_t len);
 void		pace_plan_end(struct pace_plan *);
 /*
- * --rate as people write it (pace_parse.c): a plain number, at most max,
- * into *rate (0: none), with pl left empty; or phases, comma-separated,
- * each "R" (held from then on: the last) or "FROM:TO:S" (a ramp over a
- * duration, args.h), rates at most max, into pl, a whole plan.  Returns
- * 0, or -1 with a one-line message in err that names the bad phase.
+ * --rate as people write it (pace_parse.c): a plain number, at most
+ * PACE_RATE_MAX, into *rate (0: none), with pl left empty; or phases,
+ * comma-separated, each "R" (held from then on: the last) or "FROM:TO:S"
+ * (a ramp over a duration, args.h), rates at most PACE_RATE_MAX, into pl,
+ * a whole plan.  Returns 0, or -1 with a one-line message in err that
+ * names the bad phase.
  */
-int		pace_parse(const char *v, uint64_t max, uint64_t *rate,
-		    struct pace_plan *pl, char *err, size_t errlen);
+int		pace_parse(const char *v, uint64_t *rate, struct pace_plan *pl,
+		    char *err, size_t errlen);
 /* The highest rate of the plan. */
 uint64_t	pace_plan_peak(const struct pace_plan *);
 /* True when there is a timetable (a rate or a plan); inline, as the

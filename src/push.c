@@ -78,7 +78,6 @@
 
 #define PUSH_OPT_MESSAGE	SERVER_OPT_NEXT	/* MESSAGE_OPTS from here */
 #define PUSH_OPT_RATE		(PUSH_OPT_MESSAGE + MESSAGE_OPT_COUNT)
-#define PUSH_RATE_MAX		10000000
 
 static const struct args_opt push_opts[] = {
 	JOB_OPTS,
@@ -250,12 +249,11 @@ push_rate(struct push *p, const struct args *a, char *err, size_t errlen)
 
 	if (v == NULL)
 		return 0;
-	if (pace_parse(v, PUSH_RATE_MAX, &p->rate, &p->plan, err,
-	    errlen) == -1)
+	if (pace_parse(v, &p->rate, &p->plan, err, errlen) == -1)
 		return -1;
 	if (!push_timed(p)) {
 		snprintf(err, errlen, "--rate 0: a rate of 1 to %d, or phases",
-		    PUSH_RATE_MAX);
+		    PACE_RATE_MAX);
 		return -1;
 	}
 	if (p->srv.deflate) {
@@ -581,20 +579,14 @@ push_rate_due(struct timerq_entry *e)
 }
 
 /* A fixed rate starts when the connection opens; a plan runs on the
- * job's clock, and a connection opened later joins it where it is then:
- * its message 0 is the job's first not yet due. */
+ * job's clock, and a connection opened later joins it where it is then. */
 static void
 push_timetable(struct push_conn *pc, const struct push *p)
 {
-	struct pace	job;
-
-	if (p->plan.n == 0) {
+	if (p->plan.n == 0)
 		pace_start(&pc->pace, timerq_now(), p->rate);
-		return;
-	}
-	pace_start_plan(&job, p->t0, &p->plan, 0);
-	pace_start_plan(&pc->pace, p->t0, &p->plan,
-	    pace_owed(&job, timerq_now()));
+	else
+		pace_join_plan(&pc->pace, p->t0, &p->plan, timerq_now());
 }
 
 static void

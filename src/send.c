@@ -45,7 +45,6 @@
 
 #define SEND_HIGH	(64 * 1024)	/* output kept at most this full */
 #define SEND_LOW	(16 * 1024)	/* go on queueing under this */
-#define SEND_RATE_MAX	10000000
 /* Masking keys drawn at once, per worker: a CSPRNG call per frame is
  * most of the cost of a small frame. */
 #define SEND_KEYS	1024
@@ -313,9 +312,7 @@ send_timetable(struct send_conn *sc, const struct send *snd)
 	t0 = snd->t0 + SEND_NS / peak * (send_phase++ % SEND_PHASES) /
 	    SEND_PHASES;
 	if (snd->plan.n > 0) {
-		pace_start_plan(&job, t0, &snd->plan, 0);
-		pace_start_plan(&sc->pace, t0, &snd->plan,
-		    pace_owed(&job, now));
+		pace_join_plan(&sc->pace, t0, &snd->plan, now);
 		return;
 	}
 	pace_start(&job, t0, snd->rate);
@@ -395,8 +392,8 @@ send_prepare(struct job *j, const struct args *a, char *err, size_t errlen)
 	}
 	j->priv = snd;
 	if (a->value[SEND_OPT_RATE] != NULL &&
-	    pace_parse(a->value[SEND_OPT_RATE], SEND_RATE_MAX, &snd->rate,
-	    &snd->plan, err, errlen) == -1)
+	    pace_parse(a->value[SEND_OPT_RATE], &snd->rate, &snd->plan, err,
+	    errlen) == -1)
 		return -1;
 	if (a->present[SEND_OPT_NO_TIMING])
 		snd->cl.ops = &send_untimed_ops;

@@ -844,11 +844,11 @@ START_TEST(test_plan_parse)
 	char			err[256];
 	size_t			i;
 
-	ck_assert_int_eq(pace_parse("500", 10000000, &rate, &pl, err,
+	ck_assert_int_eq(pace_parse("500", &rate, &pl, err,
 	    sizeof(err)), 0);
 	ck_assert_uint_eq(rate, 500);
 	ck_assert_uint_eq(pl.n, 0);
-	ck_assert_int_eq(pace_parse("100:1000:10s,0:0:1.5ms,20", 10000000,
+	ck_assert_int_eq(pace_parse("100:1000:10s,0:0:1.5ms,20",
 	    &rate, &pl, err, sizeof(err)), 0);
 	ck_assert_uint_eq(pl.n, 3);
 	ck_assert(pl.phase[0].from == 100 && pl.phase[0].to == 1000);
@@ -856,13 +856,13 @@ START_TEST(test_plan_parse)
 	ck_assert_uint_eq(pl.phase[1].len, 1500000);
 	ck_assert_uint_eq(pl.phase[2].len, UINT64_MAX);
 	ck_assert(pl.phase[2].from == 20);
-	ck_assert_int_eq(pace_parse("0:10:1s", 10000000, &rate, &pl, err,
+	ck_assert_int_eq(pace_parse("0:10:1s", &rate, &pl, err,
 	    sizeof(err)), 0);
 	ck_assert_uint_eq(pl.n, 2);		/* 10 held after the ramp */
 	ck_assert(pl.phase[1].from == 10 && pl.phase[1].to == 10);
 	for (i = 0; i < NELEM(bad); i++) {
 		err[0] = '\0';
-		ck_assert_msg(pace_parse(bad[i].text, 10000000, &rate, &pl,
+		ck_assert_msg(pace_parse(bad[i].text, &rate, &pl,
 		    err, sizeof(err)) == -1, "'%s' taken", bad[i].text);
 		ck_assert_msg(strstr(err, bad[i].why) != NULL, "'%s': %s",
 		    bad[i].text, err);
